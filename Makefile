@@ -1,0 +1,190 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# One top-level build for ior. Everything lands under $(O) (default build/).
+#   make            ior-record and ior-analyze
+#   make analyzer   ior-analyze only (no libbpf, no BTF, no root needed)
+#   make check      install deps, build with -Werror, run every test tier
+#   make demo       record the bundled workload and show its reports
+#   make fuzz       build the libFuzzer targets
+#   make static     a fully static ior-record
+#   make bench      build the benchmarks (run with scripts/bench.sh)
+#   V=1             show full command lines
+
+O ?= build
+OUTPUT ?= $(O)
+OUT := $(abspath $(OUTPUT))
+
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+VERSION := 0.1.0
+WERROR ?=
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter \
+	-Wstrict-prototypes -Wmissing-prototypes $(if $(WERROR),-Werror) \
+	-D_GNU_SOURCE -DIOR_VERSION='"$(VERSION)"' -MMD -MP \
+	-I. -I$(OUT)
+LDFLAGS ?=
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(patsubst $(OUT)/%,%,$(2))";
+endif
+
+# Libraries come from pkg-config; a missing one stops the build with the remedy.
+define pkg
+$(or $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null),$(error missing library '$(1)': run 'make deps' (or scripts/install-deps.sh)))
+endef
+
+ZSTD_LIBS = $(call pkg,libzstd)
+ZLIB_LIBS = $(call pkg,zlib)
+BPF_LIBS = $(call pkg,libbpf) $(call pkg,libelf)
+CBOR_LIBS = $(call pkg,libcbor)
+CHECK_LIBS = $(call pkg,check)
+
+COMMON_SRC := $(wildcard common/*.c)
+FORMAT_SRC := $(wildcard format/*.c)
+ANALYZER_SRC := $(filter-out analyzer/main.c,$(wildcard analyzer/*.c))
+RECORDER_SRC := $(filter-out recorder/main.c,$(wildcard recorder/*.c))
+TEST_SRC := $(wildcard tests/check_*.c)
+TEST_SUITES := $(sort $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(TEST_SRC))))
+TEST_HELPERS := $(wildcard tests/t_*.c)
+
+obj = $(patsubst %.c,$(OUT)/%.o,$(1))
+
+LIBCOMMON := $(OUT)/libior-common.a
+LIBFORMAT := $(OUT)/libior-format.a
+LIBANALYZER := $(OUT)/libior-analyzer.a
+LIBRECORDER := $(OUT)/libior-recorder.a
+
+IOR_RECORD := $(OUT)/ior-record
+IOR_ANALYZE := $(OUT)/ior-analyze
+CHECK_RUNNER := $(OUT)/tests/check-runner
+WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/workloads/*.c))
+
+.PHONY: all analyzer recorder check test unit-test check-runner deps demo fuzz static bench clean format-code
+all: $(IOR_RECORD) $(IOR_ANALYZE) $(WORKLOADS)
+analyzer: $(IOR_ANALYZE)
+recorder: $(IOR_RECORD)
+
+deps:
+	scripts/install-deps.sh
+
+# ---- static libraries, one per layer -------------------------------------
+$(LIBCOMMON): $(call obj,$(COMMON_SRC))
+$(LIBFORMAT): $(call obj,$(FORMAT_SRC))
+$(LIBANALYZER): $(call obj,$(ANALYZER_SRC))
+$(LIBRECORDER): $(call obj,$(RECORDER_SRC))
+$(OUT)/%.a:
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D) && rm -f $@ && $(AR) rcs $@ $^
+
+$(OUT)/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -c $< -o $@
+
+# ---- BPF: vmlinux.h from the build host's BTF, object, skeleton -----------
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+$(OUT)/vmlinux.h:
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && test -r $(VMLINUX_BTF) || \
+		{ echo "ior: no kernel BTF at $(VMLINUX_BTF); set VMLINUX_BTF=FILE or build 'make analyzer' only" >&2; exit 1; }
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUT) -I. -Wall -Wno-unused-function \
+	-MMD -MP -mcpu=v3
+$(OUT)/bpf/%.bpf.o: bpf/%.bpf.c $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/%.skel.h: $(OUT)/bpf/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
+
+BPF_SRC := $(wildcard bpf/*.bpf.c)
+SKELETONS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRC))
+# Recorder objects include the skeletons; make them exist before compiling.
+$(call obj,$(RECORDER_SRC) recorder/main.c): | $(SKELETONS)
+
+# ---- programs --------------------------------------------------------------
+$(IOR_ANALYZE): $(OUT)/analyzer/main.o $(LIBANALYZER) $(LIBFORMAT) $(LIBCOMMON)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ZSTD_LIBS) $(ZLIB_LIBS) -lpthread -lm
+
+$(IOR_RECORD): $(OUT)/recorder/main.o $(LIBRECORDER) $(LIBFORMAT) $(LIBCOMMON)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(BPF_LIBS) $(ZSTD_LIBS) $(ZLIB_LIBS) -lpthread
+
+static: $(OUT)/static/ior-record
+$(OUT)/static/ior-record: $(OUT)/recorder/main.o $(LIBRECORDER) $(LIBFORMAT) $(LIBCOMMON)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D) && $(CC) -static $(LDFLAGS) -o $@ $^ -lbpf -lelf -lz -lzstd -lpthread
+
+# Workloads the integration tests and the demo record (plain C, no libraries).
+$(OUT)/workloads/%: tests/workloads/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -o $@ $< -lpthread
+
+# ---- tests -------------------------------------------------------------------
+TEST_LIBS := $(LIBANALYZER) $(LIBRECORDER) $(LIBFORMAT) $(LIBCOMMON)
+$(CHECK_RUNNER): $(call obj,$(TEST_SRC) $(TEST_HELPERS)) $(TEST_LIBS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(CBOR_LIBS) $(BPF_LIBS) \
+		$(ZSTD_LIBS) $(ZLIB_LIBS) -lpthread -lm
+$(call obj,$(TEST_SRC) $(TEST_HELPERS)): | $(SKELETONS)
+# Suites are found by name through suites.inc, not through a header.
+$(call obj,$(TEST_SRC)): override CFLAGS += -Wno-missing-prototypes
+
+# The runner's suite list, rewritten only when the set of tests/check_*.c files changes.
+$(OUT)/tests/check_main.o: $(OUT)/tests/suites.inc
+$(OUT)/tests/suites.inc: FORCE
+	$(Q)mkdir -p $(@D) && printf 'IOR_SUITE(%s)\n' $(TEST_SUITES) > $@.tmp && \
+		(cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@)
+FORCE:
+
+check-runner: $(CHECK_RUNNER)
+unit-test: $(CHECK_RUNNER) $(IOR_ANALYZE) $(IOR_RECORD) $(WORKLOADS)
+	IOR_BUILD=$(OUT) $(CHECK_RUNNER)
+
+# make check: what CI runs. Installs deps, builds with -Werror, runs all tiers.
+check: deps
+	$(MAKE) --no-print-directory WERROR=1 all $(CHECK_RUNNER)
+	scripts/run-tests.sh $(OUT)
+test: check
+
+demo: deps
+	$(MAKE) --no-print-directory all
+	scripts/demo.sh $(OUT)
+
+# ---- fuzzing (libFuzzer + ASan/UBSan, clang) ----------------------------------
+FUZZ_OUT := $(OUT)/fuzz
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-std=gnu11 -D_GNU_SOURCE -DIOR_VERSION='"$(VERSION)"' -I.
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,$(FUZZ_OUT)/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz: $(FUZZ_TARGETS)
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(FORMAT_SRC) $(ANALYZER_SRC)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(FUZZ_CFLAGS) -o $@ $^ $(ZSTD_LIBS) $(ZLIB_LIBS) -lpthread -lm
+
+# ---- benchmarks -------------------------------------------------------------
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRC))
+bench: all $(BENCH_BIN)
+$(OUT)/bench/%: bench/%.c $(LIBANALYZER) $(LIBRECORDER) $(LIBFORMAT) $(LIBCOMMON) | $(SKELETONS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -o $@ $^ $(BPF_LIBS) $(ZSTD_LIBS) $(ZLIB_LIBS) \
+		-lpthread -lm
+
+clean:
+	rm -rf $(OUT)
+
+format-code:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+-include $(shell find $(OUT) -name '*.d' 2>/dev/null)

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The .ior recording format v1: writer and streaming reader.
+ *
+ * format/SPEC.md is the normative description of the bytes; this header is the C API.
+ * A recording is a sequence of zstd frames whose decompressed bytes form one CBOR
+ * Sequence: a header, then independent chunks of records (events, string and thread
+ * definitions, lifecycle and snapshot records, sync and lost-event records), an end
+ * record, and an index in a skippable frame on clean close.
+ *
+ * Errors: int functions return 0 or -errno; constructors return NULL and set errno.
+ * This layer never prints; the reader reports damage through ior_reader__stats() and
+ * ior_reader__warning().
+ */
+#ifndef IOR_FORMAT_H
+#define IOR_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IOR_FORMAT_MAJOR 1
+#define IOR_FORMAT_MINOR 0
+
+/* "not applicable" for fd, fd2: distinct from every real fd argument (-1 is a real one). */
+#define IOR_FD_NONE INT32_MIN
+/* string id 0 means "no string" */
+#define IOR_STR_NONE 0u
+
+/* ior_event.str_flags bits: a string was cut at the recorder's limit, or could not be read. */
+enum ior_str_flag {
+	IOR_STR_PATH_TRUNCATED = 1u << 0,
+	IOR_STR_PATH_UNREADABLE = 1u << 1,
+	IOR_STR_PATH2_TRUNCATED = 1u << 2,
+	IOR_STR_PATH2_UNREADABLE = 1u << 3,
+};
+
+/*
+ * One completed syscall. Absent optional values: fd/fd2 = IOR_FD_NONE, strings =
+ * IOR_STR_NONE, numbers 0. Meaning of flags/aux/bytes per syscall: SPEC.md, "Events".
+ */
+struct ior_event {
+	int64_t start_ns;  /* entry time, recording clock (see header.clock) */
+	uint64_t dur_ns;   /* exit - entry */
+	uint32_t pid;      /* thread-group id */
+	uint32_t tid;      /* thread id */
+	uint32_t nr;       /* syscall number on the recording host (header.syscalls) */
+	uint32_t str_flags;
+	int64_t ret;       /* raw kernel return value, -errno on failure */
+	int32_t fd;        /* fd or dirfd argument */
+	int32_t fd2;       /* second fd or dirfd (dup2's newfd, renameat's newdirfd, ...) */
+	uint64_t bytes;    /* bytes transferred or affected */
+	uint64_t flags;    /* open flags, mmap flags, fcntl cmd, ... */
+	uint64_t aux;      /* a further argument: mode, prot, fcntl arg, whence, ... */
+	uint32_t path;     /* interned string id: path argument */
+	uint32_t path2;    /* interned string id: second path (rename, link, symlink) */
+};
+
+/* Process lifecycle and /proc snapshot records: SPEC.md, "Process records". */
+enum ior_proc_kind {
+	IOR_PROC_FORK = 1,  /* a new task: child pid/tid, parent pid/tid, clone flags */
+	IOR_PROC_EXEC = 2,  /* pid executed path; comm is the new comm */
+	IOR_PROC_EXIT = 3,  /* a task ended; code is its exit code */
+	IOR_PROC_COMM = 4,  /* comm changed (prctl PR_SET_NAME, pthread_setname_np) */
+	IOR_PROC_SNAP = 5,  /* snapshot: a task alive at start, with comm, cwd, root */
+	IOR_PROC_FD = 6,    /* snapshot: fd of pid is path, with open flags */
+	IOR_PROC_CWD = 7,   /* cwd (or root) of pid changed: path is the new absolute one */
+};
+
+/* ior_proc.clone_flags bits the analyzer relies on; the kernel's CLONE_* values. */
+#define IOR_CLONE_FS 0x00000200u
+#define IOR_CLONE_FILES 0x00000400u
+#define IOR_CLONE_THREAD 0x00010000u
+
+struct ior_proc {
+	enum ior_proc_kind kind;
+	int64_t time_ns;
+	uint32_t pid, tid;         /* the task this record is about */
+	uint32_t ppid, ptid;       /* FORK: the parent; SNAP: ppid */
+	uint64_t clone_flags;      /* FORK */
+	int64_t code;              /* EXIT: exit code; FD: fd number; CWD: 0 = cwd, 1 = root */
+	uint64_t flags;            /* FD: open flags (O_CLOEXEC included when set) */
+	uint32_t comm;             /* string id: EXEC, COMM, SNAP */
+	uint32_t path;             /* string id: EXEC filename, FD path, SNAP cwd, CWD path */
+	uint32_t path2;            /* string id: SNAP root */
+};
+
+/* The recorder's lost-event report: count lost on cpu since the previous report. */
+struct ior_lost {
+	int64_t time_ns;
+	uint32_t cpu;
+	uint64_t count;
+};
+
+struct ior_syscall_name {
+	uint32_t nr;
+	const char *name;
+};
+
+/*
+ * Recording header. Strings are NUL-terminated. In a header returned by the reader all
+ * pointers stay valid until ior_reader__close().
+ */
+struct ior_header {
+	uint32_t major, minor;
+	const char *tool_version;
+	const char *hostname;
+	const char *kernel;        /* uname -r */
+	const char *arch;          /* uname -m */
+	uint32_t ncpus;
+	const char *clock;         /* "monotonic" */
+	int64_t wall_offset_ns;    /* event time + offset = ns since the Unix epoch */
+	int64_t start_ns;          /* recording start, recording clock */
+	const char *const *argv;   /* recorder command line */
+	uint32_t argc;
+	const char *options;       /* recorder options, free text (key=value ...) */
+	const struct ior_syscall_name *syscalls;
+	uint32_t nsyscalls;
+};
+
+/* Why a recording ended (end record). */
+enum ior_end_reason {
+	IOR_END_NORMAL = 0,   /* duration elapsed or command exited */
+	IOR_END_SIGNAL = 1,   /* SIGINT/SIGTERM */
+	IOR_END_MAX_SIZE = 2, /* --max-size reached */
+	IOR_END_ERROR = 3,    /* write error (disk full, ...) */
+};
+
+struct ior_end {
+	int64_t time_ns;
+	uint64_t events;
+	uint64_t lost;
+	enum ior_end_reason reason;
+};
+
+/* ---- writer ---------------------------------------------------------------- */
+
+struct ior_writer;
+
+struct ior_writer_opts {
+	int level;                /* zstd level; 0 = default (1) */
+	size_t chunk_bytes;       /* uncompressed bytes per chunk; 0 = default (4 MiB) */
+	uint64_t max_bytes;       /* stop accepting records past this many bytes on disk; 0 = none */
+};
+
+/*
+ * Start a recording on fd (the writer does not close it; it writes with write(2) only,
+ * so a pipe works). Writes the magic and the header, flushed. Returns NULL with errno set.
+ * The header's strings are copied.
+ */
+struct ior_writer *ior_writer__open(int fd, const struct ior_header *hdr,
+				    const struct ior_writer_opts *opts);
+
+/*
+ * Intern a byte string (not necessarily UTF-8, may hold any byte but is taken as len
+ * bytes) and return its id (>= 1). The same bytes always return the same id. Never fails
+ * except on memory exhaustion (returns 0, errno ENOMEM).
+ */
+uint32_t ior_writer__intern(struct ior_writer *w, const void *bytes, size_t len);
+
+/*
+ * Append one event / process record / lost report. Ids in the record must come from
+ * ior_writer__intern(). Does not allocate once warm. Returns 0, -ENOSPC when max_bytes
+ * is reached (nothing more is accepted; close still completes the file), or -errno of
+ * a failed write.
+ */
+int ior_writer__append_event(struct ior_writer *w, const struct ior_event *ev);
+int ior_writer__append_proc(struct ior_writer *w, const struct ior_proc *p);
+int ior_writer__append_lost(struct ior_writer *w, const struct ior_lost *l);
+
+/*
+ * Make everything appended so far durable against a crash of this process: ends the
+ * current chunk (a verified zstd frame with a sync record) and writes it out.
+ */
+int ior_writer__flush(struct ior_writer *w);
+
+/* Bytes written to fd so far, and events appended so far. */
+uint64_t ior_writer__bytes_written(const struct ior_writer *w);
+uint64_t ior_writer__events(const struct ior_writer *w);
+
+/*
+ * Write the end record and the index, and free the writer (fd stays open). end->events
+ * and end->lost are filled by the writer when zero. Returns 0 or -errno; the writer is
+ * freed either way. ior_writer__close(NULL, ...) is a no-op.
+ */
+int ior_writer__close(struct ior_writer *w, const struct ior_end *end);
+
+/* Free without writing the end (for error paths and tests of crash behaviour). */
+void ior_writer__abandon(struct ior_writer *w);
+
+/* ---- reader ----------------------------------------------------------------- */
+
+struct ior_reader;
+
+struct ior_reader_opts {
+	/*
+	 * Also return records of a chunk that could not be verified (a truncated final
+	 * chunk: no checksum yet). Off by default: only verified chunks are returned.
+	 */
+	bool salvage;
+};
+
+enum ior_record_type {
+	IOR_REC_EOF = 0,
+	IOR_REC_EVENT = 1,
+	IOR_REC_PROC = 2,
+	IOR_REC_LOST = 3,
+	IOR_REC_END = 4,
+};
+
+struct ior_record {
+	enum ior_record_type type;
+	union {
+		struct ior_event event;
+		struct ior_proc proc;
+		struct ior_lost lost;
+		struct ior_end end;
+	};
+};
+
+struct ior_reader_stats {
+	uint64_t events;         /* events returned */
+	uint64_t chunks;         /* chunks decoded and verified */
+	uint64_t bad_chunks;     /* chunks skipped: checksum, zstd or CBOR damage */
+	uint64_t skipped_bytes;  /* compressed bytes skipped (damage, resync, unverified tail) */
+	uint64_t lost;           /* sum of lost-event reports */
+	bool clean_close;        /* an end record and the index were found */
+	bool truncated;          /* the file ended inside a chunk or before the end record */
+	uint64_t file_bytes;     /* compressed bytes consumed */
+	uint64_t sync_events;    /* event count of the last sync record (what the writer had) */
+};
+
+/*
+ * Open a recording from fd (a file or a pipe; the reader does not close it). Reads and
+ * checks the magic and the header. Returns NULL with errno: EINVAL (not an ior file),
+ * EPROTONOSUPPORT (a different major version; ior_reader__open_error() says which),
+ * EIO (header damaged), ENOMEM.
+ */
+struct ior_reader *ior_reader__open(int fd, const struct ior_reader_opts *opts);
+
+/* One line describing why the last ior_reader__open() failed (static storage). */
+const char *ior_reader__open_error(void);
+
+/* The header; valid until ior_reader__close(). */
+const struct ior_header *ior_reader__header(const struct ior_reader *r);
+
+/*
+ * The next record, in file order. Returns 1 with *rec filled, 0 at the end of the
+ * readable data, -errno on a read error of fd. Damage never returns an error: damaged
+ * parts are skipped, counted in the stats and described by ior_reader__warning().
+ */
+int ior_reader__next(struct ior_reader *r, struct ior_record *rec);
+
+/*
+ * The bytes of string id (len in *len); NULL for IOR_STR_NONE or an unknown id. Valid
+ * until ior_reader__close(). Strings are not NUL-terminated inside the data but the
+ * returned buffer always has a NUL after len bytes for convenience.
+ */
+const char *ior_reader__string(const struct ior_reader *r, uint32_t id, size_t *len);
+
+/* Syscall name of the recording host for nr, or NULL. */
+const char *ior_reader__syscall_name(const struct ior_reader *r, uint32_t nr);
+
+void ior_reader__stats(const struct ior_reader *r, struct ior_reader_stats *st);
+
+/*
+ * Warnings collected while reading (damage, truncation, resync), one per line,
+ * NUL-terminated; "" when none. Valid until the next ior_reader__next() or close.
+ */
+const char *ior_reader__warning(const struct ior_reader *r);
+
+void ior_reader__close(struct ior_reader *r);
+
+#endif /* IOR_FORMAT_H */

@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Run every test tier against a build folder: unit tests (Check), golden CLI tests,
+# privileged BPF integration tests, a bounded fuzz run. Usage: scripts/run-tests.sh BUILD_DIR
+set -eu
+B=${1:-build}
+B=$(cd "$B" && pwd)
+cd "$(dirname "$0")/.."
+export IOR_BUILD="$B"
+status=0
+
+tier() {
+	echo "== $1"
+	shift
+	if ! "$@"; then
+		echo "== FAILED: $*" >&2
+		status=1
+	fi
+}
+
+tier "unit tests (Check)" "$B/tests/check-runner"
+for t in tests/cli/*.sh; do
+	[ -e "$t" ] || continue
+	tier "cli: $t" sh "$t"
+done
+exit $status
