@@ -160,9 +160,10 @@ uint32_t ior_writer__intern(struct ior_writer *w, const void *bytes, size_t len)
 
 /*
  * Append one event / process record / lost report. Ids in the record must come from
- * ior_writer__intern(). Does not allocate once warm. Returns 0, -ENOSPC when max_bytes
+ * ior_writer__intern(). Does not allocate once warm. Returns 0, -EFBIG once max_bytes
  * is reached (nothing more is accepted; close still completes the file), or -errno of
- * a failed write.
+ * a failed write or allocation (sticky: every later call returns it; -ENOSPC when the
+ * disk is full). What was flushed before an error stays readable.
  */
 int ior_writer__append_event(struct ior_writer *w, const struct ior_event *ev);
 int ior_writer__append_proc(struct ior_writer *w, const struct ior_proc *p);
@@ -224,7 +225,8 @@ struct ior_reader_stats {
 	uint64_t bad_chunks;     /* chunks skipped: checksum, zstd or CBOR damage */
 	uint64_t skipped_bytes;  /* compressed bytes skipped (damage, resync, unverified tail) */
 	uint64_t lost;           /* sum of lost-event reports */
-	bool clean_close;        /* an end record and the index were found */
+	bool clean_close;        /* the end record was found */
+	bool has_index;          /* the index frame was found after it */
 	bool truncated;          /* the file ended inside a chunk or before the end record */
 	uint64_t file_bytes;     /* compressed bytes consumed */
 	uint64_t sync_events;    /* event count of the last sync record (what the writer had) */
@@ -264,8 +266,9 @@ const char *ior_reader__syscall_name(const struct ior_reader *r, uint32_t nr);
 void ior_reader__stats(const struct ior_reader *r, struct ior_reader_stats *st);
 
 /*
- * Warnings collected while reading (damage, truncation, resync), one per line,
- * NUL-terminated; "" when none. Valid until the next ior_reader__next() or close.
+ * Warnings collected so far while reading (damage, truncation, resync), one per line
+ * ending in '\n', at most a few dozen lines then a count; "" when none. Valid until the
+ * next ior_reader__next() or ior_reader__close().
  */
 const char *ior_reader__warning(const struct ior_reader *r);
 

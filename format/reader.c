@@ -1,0 +1,982 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The .ior reader. Every byte is hostile: lengths are checked against what remains,
+ * allocations are bounded, and a record is returned only once the zstd checksum of its
+ * chunk has been verified (or, with opts.salvage, from a truncated final chunk). Damage
+ * costs the damaged chunk only: the reader resynchronises on the next frame magic.
+ *
+ * Input is consumed frame by frame; a zstd frame is decoded one block at a time, so a
+ * failing call never hides output an earlier block produced.
+ */
+#include "format/ior_format.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "common/hash.h"
+#include "format/cbor.h"
+#include "format/internal.h"
+#include "format/tables.h"
+
+#define IN_CHUNK (1u << 20)
+#define BLOCK_MAX (128u << 10)
+#define WARN_LINES_MAX 32
+#define MAX_DEPTH 16
+
+struct ior_reader {
+	int fd;
+	bool salvage;
+	bool eof;
+	/* input window: file bytes [base, base + len) are in in[0..len) */
+	uint8_t *in;
+	size_t pos, len, cap;
+	uint64_t base;
+	ZSTD_DCtx *dctx;
+	/* the current verified chunk and the iterator over its records */
+	uint8_t *chunk;
+	size_t chunk_len, chunk_cap;
+	struct cbor_in cur;
+	bool chunk_open;
+	uint64_t chunk_offset;
+	int64_t prev_start;
+	uint64_t last_seq;
+	bool seen_seq;
+	struct ior_header hdr;
+	struct reader_tables t;
+	struct ior_reader_stats st;
+	char *warn;
+	size_t warn_len, warn_cap;
+	unsigned warn_lines;
+	bool chunk_has_base;
+	bool eof_checked;
+};
+
+static char open_error[256];
+
+const char *ior_reader__open_error(void)
+{
+	return open_error;
+}
+
+__attribute__((format(printf, 2, 3))) static void warnf(struct ior_reader *r, const char *fmt,
+							 ...)
+{
+	char line[256];
+	va_list ap;
+	int n;
+
+	if (r->warn_lines > WARN_LINES_MAX)
+		return;
+	va_start(ap, fmt);
+	if (r->warn_lines == WARN_LINES_MAX)
+		n = snprintf(line, sizeof(line) - 1, "(further warnings not shown)");
+	else
+		n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	if (r->warn_len + (size_t)n + 1 > r->warn_cap) {
+		size_t cap = (r->warn_cap ? r->warn_cap * 2 : 1024) + (size_t)n;
+		char *w = realloc(r->warn, cap);
+
+		if (!w)
+			return;
+		r->warn = w;
+		r->warn_cap = cap;
+	}
+	memcpy(r->warn + r->warn_len, line, (size_t)n);
+	r->warn_len += (size_t)n;
+	r->warn[r->warn_len] = '\0';
+	r->warn_lines++;
+}
+
+/* ---- input window ------------------------------------------------------------ */
+
+static size_t avail(const struct ior_reader *r)
+{
+	return r->len - r->pos;
+}
+
+static uint64_t offset_now(const struct ior_reader *r)
+{
+	return r->base + r->pos;
+}
+
+/* Make at least need bytes available at pos unless the input ends; returns avail(). */
+static ssize_t fill(struct ior_reader *r, size_t need)
+{
+	while (avail(r) < need && !r->eof) {
+		ssize_t n;
+
+		if (r->pos) { /* slide the window */
+			memmove(r->in, r->in + r->pos, avail(r));
+			r->base += r->pos;
+			r->len -= r->pos;
+			r->pos = 0;
+		}
+		if (r->cap - r->len < IN_CHUNK / 4 || r->cap < need) {
+			size_t cap = r->cap * 2 > need + IN_CHUNK ? r->cap * 2 : need + IN_CHUNK;
+			uint8_t *p = realloc(r->in, cap);
+
+			if (!p)
+				return -ENOMEM;
+			r->in = p;
+			r->cap = cap;
+		}
+		n = read(r->fd, r->in + r->len, r->cap - r->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			r->eof = true;
+		r->len += (size_t)n;
+	}
+	return (ssize_t)avail(r);
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* ---- frame decoding ------------------------------------------------------------ */
+
+enum frame_result {
+	FRAME_OK,        /* complete and checksum-verified */
+	FRAME_TRUNCATED, /* input ended inside the frame; chunk holds what decoded */
+	FRAME_DAMAGED,   /* not decodable or checksum mismatch */
+};
+
+static int chunk_reserve(struct ior_reader *r, size_t more)
+{
+	size_t need = r->chunk_len + more;
+
+	if (need <= r->chunk_cap)
+		return 0;
+	if (need > IOR_CHUNK_MAX + BLOCK_MAX)
+		return -EFBIG;
+	size_t cap = r->chunk_cap ? r->chunk_cap : (1u << 20);
+
+	while (cap < need)
+		cap *= 2;
+	uint8_t *p = realloc(r->chunk, cap);
+
+	if (!p)
+		return -ENOMEM;
+	r->chunk = p;
+	r->chunk_cap = cap;
+	return 0;
+}
+
+/* Feed n input bytes at pos to the decoder, appending output to the chunk. */
+static int feed(struct ior_reader *r, size_t n, size_t *ret)
+{
+	ZSTD_inBuffer in = { r->in + r->pos, n, 0 };
+
+	while (in.pos < in.size) {
+		int err = chunk_reserve(r, BLOCK_MAX);
+		ZSTD_outBuffer out;
+
+		if (err)
+			return err;
+		out = (ZSTD_outBuffer){ r->chunk + r->chunk_len, r->chunk_cap - r->chunk_len, 0 };
+		*ret = ZSTD_decompressStream(r->dctx, &out, &in);
+		r->chunk_len += out.pos;
+		if (ZSTD_isError(*ret))
+			return -EIO;
+		if (r->chunk_len > IOR_CHUNK_MAX)
+			return -EFBIG;
+	}
+	r->pos += n;
+	return 0;
+}
+
+/* Bytes of the next block (header included) at pos, or 0 on damage / truncation. */
+static size_t block_size(struct ior_reader *r, bool *last)
+{
+	uint32_t bh;
+	size_t size;
+
+	if (fill(r, 3) < 3)
+		return 0;
+	bh = r->in[r->pos] | (uint32_t)r->in[r->pos + 1] << 8 | (uint32_t)r->in[r->pos + 2] << 16;
+	*last = bh & 1;
+	size = bh >> 3;
+	switch ((bh >> 1) & 3) {
+	case 1: /* RLE: one byte repeated */
+		return 3 + 1;
+	case 3: /* reserved */
+		return 0;
+	}
+	if (size > BLOCK_MAX)
+		return 0;
+	return 3 + size;
+}
+
+/*
+ * Size of the zstd frame header at p (RFC 8878 3.1.1.1), 0 when damaged. *checksum is
+ * the Content_Checksum_flag. Parsed here rather than through zstd's experimental API.
+ */
+static size_t frame_header_size(const uint8_t *p, size_t n, bool *checksum)
+{
+	static const uint8_t did_size[4] = { 0, 1, 2, 4 };
+	static const uint8_t fcs_size[4] = { 0, 2, 4, 8 };
+	uint8_t fhd;
+	bool single;
+	size_t size;
+
+	if (n < 5)
+		return 0;
+	fhd = p[4];
+	if (fhd & 0x08) /* reserved bit */
+		return 0;
+	single = fhd & 0x20;
+	*checksum = fhd & 0x04;
+	size = 5 + (single ? 0 : 1) + did_size[fhd & 3] + fcs_size[fhd >> 6];
+	if (single && (fhd >> 6) == 0)
+		size += 1;
+	return size;
+}
+
+/*
+ * Decode the zstd frame at pos block by block into r->chunk. On FRAME_DAMAGED pos is
+ * left where decoding stopped; the caller resynchronises.
+ */
+static enum frame_result decode_frame(struct ior_reader *r)
+{
+	size_t hsize, ret = 1, n;
+	bool last = false, checksum = false;
+
+	r->chunk_len = 0;
+	ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
+	if (fill(r, 5) < 5)
+		return FRAME_TRUNCATED;
+	hsize = frame_header_size(r->in + r->pos, avail(r), &checksum);
+	if (!hsize || !checksum)
+		return FRAME_DAMAGED; /* ior writes every chunk with a checksum */
+	if ((size_t)fill(r, hsize) < hsize)
+		return FRAME_TRUNCATED;
+	if (feed(r, hsize, &ret))
+		return FRAME_DAMAGED;
+	while (!last) {
+		n = block_size(r, &last);
+		if (!n)
+			return fill(r, 3) < 3 ? FRAME_TRUNCATED : FRAME_DAMAGED;
+		if ((size_t)fill(r, n) < n)
+			return FRAME_TRUNCATED;
+		if (feed(r, n, &ret))
+			return FRAME_DAMAGED;
+	}
+	if ((size_t)fill(r, 4) < 4)
+		return FRAME_TRUNCATED;
+	if (feed(r, 4, &ret) || ret != 0)
+		return FRAME_DAMAGED;
+	return FRAME_OK;
+}
+
+/* ---- chunk records -------------------------------------------------------------- */
+
+/* A control record's integer value for key; *in positioned after the map. */
+struct kv {
+	uint64_t key;
+	bool neg;        /* value was a negative integer */
+	uint64_t u;      /* unsigned value, or n of a negative value -1-n */
+	const uint8_t *s; /* string value */
+	size_t slen;
+	bool is_str;
+};
+
+static bool get_kv(struct cbor_in *in, struct kv *kv)
+{
+	struct cbor_in save;
+	unsigned major;
+
+	if (!cbor_get_u64(in, &kv->key))
+		return false;
+	save = *in;
+	kv->is_str = false;
+	kv->neg = false;
+	if (!cbor_get_head(in, &major, &kv->u))
+		return false;
+	if (major == CBOR_UINT || major == CBOR_NINT) {
+		kv->neg = major == CBOR_NINT;
+		return true;
+	}
+	*in = save;
+	if (major == CBOR_BSTR || major == CBOR_TSTR) {
+		kv->is_str = true;
+		return cbor_get_string(in, &kv->s, &kv->slen);
+	}
+	kv->u = 0;
+	return cbor_skip(in, MAX_DEPTH); /* a value of a type this version does not use */
+}
+
+static int64_t kv_i64(const struct kv *kv)
+{
+	if (kv->neg)
+		return kv->u > (uint64_t)INT64_MAX ? INT64_MIN : -1 - (int64_t)kv->u;
+	return kv->u > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)kv->u;
+}
+
+/* ---- header ------------------------------------------------------------------- */
+
+static const char *dup_kv_str(struct ior_reader *r, const struct kv *kv)
+{
+	return kv->is_str ? tables_strdup(&r->t, kv->s, kv->slen) : NULL;
+}
+
+static int parse_argv(struct ior_reader *r, struct cbor_in *in)
+{
+	unsigned major;
+	uint64_t n;
+	const char **argv;
+
+	if (!cbor_get_head(in, &major, &n) || major != CBOR_ARRAY ||
+	    n > (uint64_t)(in->end - in->p))
+		return -1;
+	argv = tables_alloc(&r->t, (size_t)(n + 1) * sizeof(char *));
+	if (!argv)
+		return -1;
+	for (uint64_t i = 0; i < n; i++) {
+		const uint8_t *s;
+		size_t len;
+
+		if (!cbor_get_string(in, &s, &len) || !(argv[i] = tables_strdup(&r->t, s, len)))
+			return -1;
+	}
+	argv[n] = NULL;
+	r->hdr.argv = argv;
+	r->hdr.argc = (uint32_t)n;
+	return 0;
+}
+
+static int parse_syscalls(struct ior_reader *r, struct cbor_in *in)
+{
+	unsigned major;
+	uint64_t n;
+	struct ior_syscall_name *names;
+
+	if (!cbor_get_head(in, &major, &n) || major != CBOR_MAP ||
+	    n > (uint64_t)(in->end - in->p) / 2)
+		return -1;
+	names = tables_alloc(&r->t, (size_t)n * sizeof(*names));
+	if (!names)
+		return -1;
+	for (uint64_t i = 0; i < n; i++) {
+		const uint8_t *s;
+		size_t len;
+		uint64_t nr;
+		const char *name;
+
+		if (!cbor_get_u64(in, &nr) || !cbor_get_string(in, &s, &len) || nr > UINT32_MAX ||
+		    !(name = tables_strdup(&r->t, s, len)))
+			return -1;
+		names[i] = (struct ior_syscall_name){ (uint32_t)nr, name };
+		if (tables_set_syscall(&r->t, nr, name) == -ENOMEM)
+			return -1;
+	}
+	r->hdr.syscalls = names;
+	r->hdr.nsyscalls = (uint32_t)n;
+	return 0;
+}
+
+static void header_value(struct ior_reader *r, const struct kv *kv)
+{
+	struct ior_header *h = &r->hdr;
+
+	switch (kv->key) {
+	case IOR_HDR_MAJOR: h->major = (uint32_t)kv->u; break;
+	case IOR_HDR_MINOR: h->minor = (uint32_t)kv->u; break;
+	case IOR_HDR_TOOL: h->tool_version = dup_kv_str(r, kv); break;
+	case IOR_HDR_HOST: h->hostname = dup_kv_str(r, kv); break;
+	case IOR_HDR_KERNEL: h->kernel = dup_kv_str(r, kv); break;
+	case IOR_HDR_ARCH: h->arch = dup_kv_str(r, kv); break;
+	case IOR_HDR_NCPUS: h->ncpus = (uint32_t)kv->u; break;
+	case IOR_HDR_CLOCK: h->clock = dup_kv_str(r, kv); break;
+	case IOR_HDR_WALL_OFFSET: h->wall_offset_ns = kv_i64(kv); break;
+	case IOR_HDR_START: h->start_ns = kv_i64(kv); break;
+	case IOR_HDR_OPTIONS: h->options = dup_kv_str(r, kv); break;
+	}
+}
+
+static int parse_header(struct ior_reader *r, struct cbor_in *in)
+{
+	unsigned major;
+	uint64_t n, key, type;
+	struct kv kv;
+
+	if (!cbor_get_head(in, &major, &n) || major != CBOR_MAP || n == 0 ||
+	    !cbor_get_u64(in, &key) || key != 0 || !cbor_get_u64(in, &type) ||
+	    type != IOR_CTL_HEADER)
+		return -1;
+	while (--n) {
+		struct cbor_in save = *in;
+
+		if (!cbor_get_u64(in, &key))
+			return -1;
+		if (key == IOR_HDR_ARGV || key == IOR_HDR_SYSCALLS) {
+			if ((key == IOR_HDR_ARGV ? parse_argv : parse_syscalls)(r, in))
+				return -1;
+			continue;
+		}
+		*in = save;
+		if (!get_kv(in, &kv))
+			return -1;
+		header_value(r, &kv);
+	}
+	static const char *const unknown = "?";
+	struct ior_header *h = &r->hdr;
+
+	h->tool_version = h->tool_version ? h->tool_version : unknown;
+	h->hostname = h->hostname ? h->hostname : unknown;
+	h->kernel = h->kernel ? h->kernel : unknown;
+	h->arch = h->arch ? h->arch : unknown;
+	h->clock = h->clock ? h->clock : unknown;
+	h->options = h->options ? h->options : "";
+	return 0;
+}
+
+/* ---- events --------------------------------------------------------------------- */
+
+static bool get_fd(struct cbor_in *in, int32_t *fd)
+{
+	int64_t v;
+
+	if (in->p < in->end && *in->p == CBOR_NULL) {
+		in->p++;
+		*fd = IOR_FD_NONE;
+		return true;
+	}
+	if (!cbor_get_i64(in, &v) || v < INT32_MIN || v > INT32_MAX)
+		return false;
+	*fd = (int32_t)v;
+	return true;
+}
+
+static bool get_u32(struct cbor_in *in, uint32_t *out)
+{
+	uint64_t v;
+
+	if (!cbor_get_u64(in, &v) || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool get_start(struct ior_reader *r, int64_t *start)
+{
+	unsigned major;
+	uint64_t v;
+
+	if (!cbor_get_head(&r->cur, &major, &v))
+		return false;
+	/* modular arithmetic: the writer's delta may not fit an int64 */
+	if (major == CBOR_UINT)
+		*start = (int64_t)((uint64_t)r->prev_start + v);
+	else if (major == CBOR_NINT)
+		*start = (int64_t)((uint64_t)r->prev_start - v - 1);
+	else
+		return false;
+	return true;
+}
+
+/* A string id an event refers to must be defined (in this chunk, by the writer's rule). */
+static bool get_str_id(struct ior_reader *r, uint32_t *id)
+{
+	return get_u32(&r->cur, id) && (*id == 0 || tables_string(&r->t, *id, NULL));
+}
+
+static bool get_optional(struct ior_reader *r, uint64_t i, struct ior_event *ev)
+{
+	struct cbor_in *in = &r->cur;
+
+	switch (i) {
+	case IOR_EV_FD: return get_fd(in, &ev->fd);
+	case IOR_EV_BYTES: return cbor_get_u64(in, &ev->bytes);
+	case IOR_EV_FLAGS: return cbor_get_u64(in, &ev->flags);
+	case IOR_EV_AUX: return cbor_get_u64(in, &ev->aux);
+	case IOR_EV_PATH: return get_str_id(r, &ev->path);
+	case IOR_EV_PATH2: return get_str_id(r, &ev->path2);
+	case IOR_EV_FD2: return get_fd(in, &ev->fd2);
+	case IOR_EV_STRFLAGS: return get_u32(in, &ev->str_flags);
+	}
+	return cbor_skip(in, MAX_DEPTH); /* a field appended by a later minor version */
+}
+
+static bool parse_event(struct ior_reader *r, uint64_t n, struct ior_event *ev)
+{
+	uint64_t thread;
+
+	if (n < IOR_EV_MANDATORY || n > (uint64_t)(r->cur.end - r->cur.p) || !r->chunk_has_base)
+		return false;
+	*ev = (struct ior_event){ .fd = IOR_FD_NONE, .fd2 = IOR_FD_NONE };
+	if (!get_start(r, &ev->start_ns) || !cbor_get_u64(&r->cur, &ev->dur_ns) ||
+	    !cbor_get_u64(&r->cur, &thread) || !get_u32(&r->cur, &ev->nr) ||
+	    !cbor_get_i64(&r->cur, &ev->ret))
+		return false;
+	if (!tables_thread(&r->t, thread, &ev->pid, &ev->tid))
+		return false;
+	for (uint64_t i = IOR_EV_MANDATORY; i < n; i++)
+		if (!get_optional(r, i, ev))
+			return false;
+	r->prev_start = ev->start_ns;
+	return true;
+}
+
+/* ---- control records -------------------------------------------------------------- */
+
+static void proc_value(struct ior_proc *p, const struct kv *kv)
+{
+	switch (kv->key) {
+	case IOR_PK_KIND: p->kind = (enum ior_proc_kind)kv->u; break;
+	case IOR_PK_TIME: p->time_ns = kv_i64(kv); break;
+	case IOR_PK_PID: p->pid = (uint32_t)kv->u; break;
+	case IOR_PK_TID: p->tid = (uint32_t)kv->u; break;
+	case IOR_PK_PPID: p->ppid = (uint32_t)kv->u; break;
+	case IOR_PK_PTID: p->ptid = (uint32_t)kv->u; break;
+	case IOR_PK_CLONE: p->clone_flags = kv->u; break;
+	case IOR_PK_CODE: p->code = kv_i64(kv); break;
+	case IOR_PK_FLAGS: p->flags = kv->u; break;
+	case IOR_PK_COMM: p->comm = (uint32_t)kv->u; break;
+	case IOR_PK_PATH: p->path = (uint32_t)kv->u; break;
+	case IOR_PK_PATH2: p->path2 = (uint32_t)kv->u; break;
+	}
+}
+
+/* Values of a control record, by key (1..15), absent ones zero. */
+struct ctl {
+	struct kv v[16];
+	bool has[16];
+};
+
+static bool parse_ctl(struct ior_reader *r, uint64_t n, uint64_t *type, struct ctl *c,
+		      struct ior_proc *proc)
+{
+	struct kv kv;
+
+	if (n == 0 || n > (uint64_t)(r->cur.end - r->cur.p) / 2 || !cbor_get_u64(&r->cur, &kv.key) ||
+	    kv.key != 0 || !cbor_get_u64(&r->cur, type))
+		return false;
+	memset(c, 0, sizeof(*c));
+	memset(proc, 0, sizeof(*proc));
+	while (--n) {
+		if (!get_kv(&r->cur, &kv))
+			return false;
+		if (kv.key < 16) {
+			c->v[kv.key] = kv;
+			c->has[kv.key] = true;
+		}
+		if (*type == IOR_CTL_PROC)
+			proc_value(proc, &kv);
+	}
+	return true;
+}
+
+static bool define_string(struct ior_reader *r, const struct ctl *c)
+{
+	int err;
+
+	if (!c->v[2].is_str)
+		return false;
+	err = tables_define_string(&r->t, c->v[1].u, c->v[2].s, c->v[2].slen);
+	if (err == 1)
+		warnf(r, "chunk at byte %llu redefines string %llu; the first definition is kept",
+		      (unsigned long long)r->chunk_offset, (unsigned long long)c->v[1].u);
+	return err >= 0;
+}
+
+static bool valid_proc(struct ior_reader *r, const struct ior_proc *p)
+{
+	return (p->comm == 0 || tables_string(&r->t, p->comm, NULL)) &&
+	       (p->path == 0 || tables_string(&r->t, p->path, NULL)) &&
+	       (p->path2 == 0 || tables_string(&r->t, p->path2, NULL));
+}
+
+/* Apply a control record; returns 1 when it is a record for the caller, 0 when consumed, -1 bad. */
+static int apply_ctl(struct ior_reader *r, uint64_t type, const struct ctl *c,
+		     struct ior_record *rec)
+{
+	switch (type) {
+	case IOR_CTL_CHUNK:
+		r->prev_start = kv_i64(&c->v[2]);
+		r->chunk_has_base = c->has[2];
+		return 0;
+	case IOR_CTL_STRING:
+		return define_string(r, c) ? 0 : -1;
+	case IOR_CTL_THREAD:
+		if (c->v[2].u > UINT32_MAX || c->v[3].u > UINT32_MAX ||
+		    tables_define_thread(&r->t, c->v[1].u, (uint32_t)c->v[2].u, (uint32_t)c->v[3].u))
+			return -1;
+		return 0;
+	case IOR_CTL_SYNC:
+		r->st.sync_events = c->v[1].u;
+		return 0;
+	case IOR_CTL_LOST:
+		rec->type = IOR_REC_LOST;
+		rec->lost = (struct ior_lost){ kv_i64(&c->v[1]), (uint32_t)c->v[2].u, c->v[3].u };
+		r->st.lost += c->v[3].u;
+		return 1;
+	case IOR_CTL_PROC:
+		rec->type = IOR_REC_PROC;
+		return valid_proc(r, &rec->proc) ? 1 : -1;
+	case IOR_CTL_END:
+		rec->type = IOR_REC_END;
+		rec->end = (struct ior_end){ kv_i64(&c->v[1]), c->v[2].u, c->v[3].u,
+					     (enum ior_end_reason)c->v[4].u };
+		r->st.clean_close = true;
+		return 1;
+	}
+	return 0; /* a record type of a later minor version */
+}
+
+/* The next record of the open chunk: 1 with *rec, 0 when the chunk is done. */
+static int next_record(struct ior_reader *r, struct ior_record *rec)
+{
+	while (r->cur.p < r->cur.end) {
+		const uint8_t *at = r->cur.p;
+		unsigned major;
+		uint64_t n, type;
+		struct ctl c;
+		int res;
+
+		if (!cbor_get_head(&r->cur, &major, &n))
+			goto bad;
+		if (major == CBOR_ARRAY) {
+			rec->type = IOR_REC_EVENT;
+			if (!parse_event(r, n, &rec->event))
+				goto bad;
+			r->st.events++;
+			return 1;
+		}
+		if (major != CBOR_MAP) {
+			r->cur.p = at;
+			if (!cbor_skip(&r->cur, MAX_DEPTH))
+				goto bad;
+			continue;
+		}
+		if (!parse_ctl(r, n, &type, &c, &rec->proc))
+			goto bad;
+		res = apply_ctl(r, type, &c, rec);
+		if (res < 0)
+			goto bad;
+		if (res > 0)
+			return 1;
+		continue;
+bad:
+		r->st.bad_chunks++;
+		warnf(r, "malformed record at byte %zu of the chunk at byte %llu; rest of that "
+			 "chunk skipped", (size_t)(at - r->chunk), (unsigned long long)r->chunk_offset);
+		return 0;
+	}
+	return 0;
+}
+
+static void finish_stats(struct ior_reader *r)
+{
+	if (r->eof_checked)
+		return;
+	r->eof_checked = true;
+	if (!r->st.clean_close) {
+		r->st.truncated = true;
+		warnf(r, "the recording has no end record: the recorder did not finish it "
+			 "(killed or still running); everything up to its last flush was read");
+	}
+	if (r->st.sync_events > r->st.events)
+		warnf(r, "%llu events the recorder wrote could not be read",
+		      (unsigned long long)(r->st.sync_events - r->st.events));
+}
+
+/* ---- opening: magic frame and header ------------------------------------------- */
+
+static int fail_open(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(open_error, sizeof(open_error), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int check_magic(struct ior_reader *r)
+{
+	const uint8_t *m;
+	unsigned major;
+
+	if (fill(r, IOR_MAGIC_LEN) < IOR_MAGIC_LEN) {
+		errno = EINVAL;
+		return fail_open("not an ior recording (too short)");
+	}
+	m = r->in + r->pos;
+	if (get_le32(m) != IOR_MAGIC_FRAME || get_le32(m + 4) != 8 || memcmp(m + 8, "IOR", 4)) {
+		errno = EINVAL;
+		return fail_open("not an ior recording (bad magic)");
+	}
+	major = m[12] | m[13] << 8;
+	if (major != IOR_FORMAT_MAJOR) {
+		errno = EPROTONOSUPPORT;
+		return fail_open("recording format version %u.%u is not supported (this ior reads %u.x)",
+				 major, m[14] | m[15] << 8, IOR_FORMAT_MAJOR);
+	}
+	r->pos += IOR_MAGIC_LEN;
+	return 0;
+}
+
+static int read_header(struct ior_reader *r)
+{
+	struct cbor_in in;
+
+	if (fill(r, 4) < 4 || get_le32(r->in + r->pos) != IOR_ZSTD_MAGIC ||
+	    decode_frame(r) != FRAME_OK || r->chunk_len > IOR_HEADER_MAX) {
+		errno = EIO;
+		return fail_open("the recording's header is damaged or missing");
+	}
+	in = (struct cbor_in){ r->chunk, r->chunk + r->chunk_len };
+	if (parse_header(r, &in)) {
+		errno = errno == ENOMEM ? ENOMEM : EIO;
+		return fail_open("the recording's header is malformed");
+	}
+	if (r->hdr.major != IOR_FORMAT_MAJOR) {
+		errno = EPROTONOSUPPORT;
+		return fail_open("recording format version %u.%u is not supported", r->hdr.major,
+				 r->hdr.minor);
+	}
+	r->prev_start = r->hdr.start_ns;
+	return 0;
+}
+
+struct ior_reader *ior_reader__open(int fd, const struct ior_reader_opts *opts)
+{
+	struct ior_reader *r = calloc(1, sizeof(*r));
+
+	open_error[0] = '\0';
+	if (!r)
+		return NULL;
+	r->fd = fd;
+	r->salvage = opts && opts->salvage;
+	r->dctx = ZSTD_createDCtx();
+	/* a hostile frame header must not make the decoder allocate a huge window */
+	if (r->dctx)
+		ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, IOR_WINDOW_LOG_MAX);
+	if (!r->dctx || tables_init(&r->t)) {
+		ior_reader__close(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (check_magic(r) || read_header(r)) {
+		int e = errno;
+
+		ior_reader__close(r);
+		errno = e;
+		return NULL;
+	}
+	return r;
+}
+
+const struct ior_header *ior_reader__header(const struct ior_reader *r)
+{
+	return &r->hdr;
+}
+
+/* ---- walking frames ------------------------------------------------------------- */
+
+/* Skip to the next plausible frame start after damage; counts what was skipped. */
+static int resync(struct ior_reader *r, uint64_t from)
+{
+	uint64_t skipped_from = from;
+
+	for (;;) {
+		ssize_t n = fill(r, 4);
+
+		if (n < 0)
+			return (int)n;
+		if (n < 4) {
+			r->st.skipped_bytes += offset_now(r) + (uint64_t)n - skipped_from;
+			r->pos = r->len;
+			return 0;
+		}
+		uint32_t m = get_le32(r->in + r->pos);
+
+		if (m == IOR_ZSTD_MAGIC || (m >= IOR_SKIP_MAGIC_MIN && m <= IOR_SKIP_MAGIC_MAX)) {
+			r->st.skipped_bytes += offset_now(r) - skipped_from;
+			return 0;
+		}
+		r->pos++;
+	}
+}
+
+/* A skippable frame: the index on clean close; anything else is skipped. */
+static int skip_frame(struct ior_reader *r)
+{
+	uint32_t magic, size;
+	uint64_t start = offset_now(r);
+
+	if (fill(r, 8) < 8) {
+		r->st.truncated = true;
+		r->st.skipped_bytes += avail(r);
+		r->pos = r->len;
+		return 0;
+	}
+	magic = get_le32(r->in + r->pos);
+	size = get_le32(r->in + r->pos + 4);
+	r->pos += 8;
+	if (magic == IOR_INDEX_FRAME && size >= 12 && (size_t)fill(r, size) >= size &&
+	    memcmp(r->in + r->pos + size - 4, IOR_INDEX_TRAILER, 4) == 0) {
+		r->st.has_index = true;
+		r->pos += size;
+		return 0;
+	}
+	while (size) { /* skip without buffering all of it */
+		ssize_t n = fill(r, 1);
+		size_t step;
+
+		if (n <= 0) {
+			r->st.truncated = true;
+			warnf(r, "the recording ends inside a skippable frame at byte %llu",
+			      (unsigned long long)start);
+			return n < 0 ? (int)n : 0;
+		}
+		step = (size_t)n < size ? (size_t)n : size;
+		r->pos += step;
+		size -= (uint32_t)step;
+	}
+	return 0;
+}
+
+static void chunk_start(struct ior_reader *r)
+{
+	r->cur = (struct cbor_in){ r->chunk, r->chunk + r->chunk_len };
+	r->chunk_open = true;
+	r->chunk_has_base = false;
+}
+
+/* A zstd frame: decode and verify it, then open it for record iteration. */
+static int load_frame(struct ior_reader *r)
+{
+	uint64_t start = offset_now(r);
+	enum frame_result fr = decode_frame(r);
+
+	r->chunk_offset = start;
+	if (fr == FRAME_OK) {
+		r->st.chunks++;
+		chunk_start(r);
+		return 0;
+	}
+	if (fr == FRAME_TRUNCATED) {
+		r->st.truncated = true;
+		r->st.skipped_bytes += offset_now(r) + avail(r) - start;
+		r->pos = r->len;
+		if (r->salvage && r->chunk_len) {
+			warnf(r, "the recording ends inside a chunk at byte %llu; its records are "
+				 "returned unverified (--salvage)", (unsigned long long)start);
+			chunk_start(r);
+		} else {
+			warnf(r, "the recording ends inside a chunk at byte %llu (the recorder did "
+				 "not close it): %zu decoded bytes after the last verified point were "
+				 "skipped", (unsigned long long)start, r->chunk_len);
+		}
+		return 0;
+	}
+	r->st.bad_chunks++;
+	warnf(r, "damaged chunk at byte %llu skipped", (unsigned long long)start);
+	if (offset_now(r) == start)
+		r->pos++;
+	return resync(r, start);
+}
+
+/* Position on the next chunk with records; returns 1, 0 at the end, or -errno. */
+static int next_chunk(struct ior_reader *r)
+{
+	while (!r->chunk_open) {
+		ssize_t n = fill(r, 4);
+		uint32_t m;
+		int err;
+
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			return 0;
+		if (n < 4) {
+			r->st.truncated = true;
+			r->st.skipped_bytes += (uint64_t)n;
+			r->pos = r->len;
+			return 0;
+		}
+		m = get_le32(r->in + r->pos);
+		if (m == IOR_ZSTD_MAGIC)
+			err = load_frame(r);
+		else if (m >= IOR_SKIP_MAGIC_MIN && m <= IOR_SKIP_MAGIC_MAX)
+			err = skip_frame(r);
+		else {
+			uint64_t at = offset_now(r);
+
+			warnf(r, "unexpected bytes at byte %llu; resynchronising",
+			      (unsigned long long)at);
+			r->pos++;
+			err = resync(r, at);
+		}
+		if (err)
+			return err;
+	}
+	return 1;
+}
+
+int ior_reader__next(struct ior_reader *r, struct ior_record *rec)
+{
+	for (;;) {
+		int err = next_chunk(r);
+
+		if (err <= 0) {
+			if (!err)
+				finish_stats(r);
+			rec->type = IOR_REC_EOF;
+			return err;
+		}
+		err = next_record(r, rec);
+		if (err > 0)
+			return 1;
+		r->chunk_open = false; /* chunk exhausted or malformed */
+	}
+}
+
+const char *ior_reader__string(const struct ior_reader *r, uint32_t id, size_t *len)
+{
+	return tables_string(&r->t, id, len);
+}
+
+const char *ior_reader__syscall_name(const struct ior_reader *r, uint32_t nr)
+{
+	return tables_syscall(&r->t, nr);
+}
+
+void ior_reader__stats(const struct ior_reader *r, struct ior_reader_stats *st)
+{
+	*st = r->st;
+	st->file_bytes = offset_now(r);
+}
+
+const char *ior_reader__warning(const struct ior_reader *r)
+{
+	return r->warn ? r->warn : "";
+}
+
+void ior_reader__close(struct ior_reader *r)
+{
+	if (!r)
+		return;
+	ZSTD_freeDCtx(r->dctx);
+	tables_free(&r->t);
+	free(r->in);
+	free(r->chunk);
+	free(r->warn);
+	free(r);
+}

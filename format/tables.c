@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "format/tables.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK_SIZE (64u << 10)
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used, size;
+	_Alignas(16) char data[];
+};
+
+int tables_init(struct reader_tables *t)
+{
+	memset(t, 0, sizeof(*t));
+	return 0;
+}
+
+void tables_free(struct reader_tables *t)
+{
+	struct arena_block *b = t->blocks;
+
+	while (b) {
+		struct arena_block *next = b->next;
+
+		free(b);
+		b = next;
+	}
+	ior_u64map__free(&t->strings);
+	ior_u64map__free(&t->threads);
+	free(t->str_ptr);
+	free(t->str_len);
+	free(t->syscalls);
+	memset(t, 0, sizeof(*t));
+}
+
+/* size bytes from the arena, aligned for any object; lives until tables_free(). */
+void *tables_alloc(struct reader_tables *t, size_t size)
+{
+	struct arena_block *b = t->blocks;
+	size_t at;
+
+	if (b)
+		b->used = (b->used + 15) & ~(size_t)15;
+	if (!b || b->used > b->size || b->size - b->used < size) {
+		size_t bsize = size > BLOCK_SIZE / 4 ? size : BLOCK_SIZE;
+
+		b = malloc(sizeof(*b) + bsize);
+		if (!b)
+			return NULL;
+		b->size = bsize;
+		b->used = 0;
+		/* a big allocation gets its own block behind the current one, which stays open */
+		if (bsize > BLOCK_SIZE && t->blocks) {
+			b->next = t->blocks->next;
+			t->blocks->next = b;
+		} else {
+			b->next = t->blocks;
+			t->blocks = b;
+		}
+	}
+	at = b->used;
+	b->used += size;
+	return b->data + at;
+}
+
+char *tables_strdup(struct reader_tables *t, const void *s, size_t len)
+{
+	char *p = tables_alloc(t, len + 1);
+
+	if (!p)
+		return NULL;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+int tables_define_string(struct reader_tables *t, uint64_t id, const void *s, size_t len)
+{
+	uint64_t *slot;
+	char *copy;
+
+	if (id == 0 || id > UINT32_MAX || len > UINT32_MAX)
+		return -EINVAL;
+	slot = ior_u64map__slot(&t->strings, id);
+	if (!slot)
+		return -ENOMEM;
+	if (*slot) {
+		size_t i = *slot - 1;
+
+		return t->str_len[i] == len && memcmp(t->str_ptr[i], s, len) == 0 ? 0 : 1;
+	}
+	if (t->nstr == t->str_cap) {
+		size_t cap = t->str_cap ? t->str_cap * 2 : 1024;
+		const char **p = realloc(t->str_ptr, cap * sizeof(*p));
+		uint32_t *l;
+
+		if (!p)
+			return -ENOMEM;
+		t->str_ptr = p;
+		l = realloc(t->str_len, cap * sizeof(*l));
+		if (!l)
+			return -ENOMEM;
+		t->str_len = l;
+		t->str_cap = cap;
+	}
+	copy = tables_strdup(t, s, len);
+	if (!copy)
+		return -ENOMEM;
+	t->str_ptr[t->nstr] = copy;
+	t->str_len[t->nstr] = (uint32_t)len;
+	*slot = ++t->nstr;
+	return 0;
+}
+
+const char *tables_string(const struct reader_tables *t, uint32_t id, size_t *len)
+{
+	uint64_t *slot = id ? ior_u64map__find(&t->strings, id) : NULL;
+
+	if (!slot)
+		return NULL;
+	if (len)
+		*len = t->str_len[*slot - 1];
+	return t->str_ptr[*slot - 1];
+}
+
+int tables_define_thread(struct reader_tables *t, uint64_t id, uint32_t pid, uint32_t tid)
+{
+	uint64_t *slot;
+
+	if (id == 0)
+		return -EINVAL;
+	slot = ior_u64map__slot(&t->threads, id);
+	if (!slot)
+		return -ENOMEM;
+	*slot = (uint64_t)pid << 32 | tid;
+	if (t->last_thread_id == id)
+		t->last_thread = *slot;
+	return 0;
+}
+
+bool tables_thread(struct reader_tables *t, uint64_t id, uint32_t *pid, uint32_t *tid)
+{
+	uint64_t v;
+
+	if (id && id == t->last_thread_id) {
+		v = t->last_thread;
+	} else {
+		uint64_t *slot = id ? ior_u64map__find(&t->threads, id) : NULL;
+
+		if (!slot)
+			return false;
+		v = *slot;
+		t->last_thread_id = id;
+		t->last_thread = v;
+	}
+	*pid = (uint32_t)(v >> 32);
+	*tid = (uint32_t)v;
+	return true;
+}
+
+int tables_set_syscall(struct reader_tables *t, uint64_t nr, const char *name)
+{
+	if (nr >= IOR_SYSCALL_NR_MAX)
+		return -ERANGE;
+	if (nr >= t->nsyscalls) {
+		uint32_t n = (uint32_t)nr + 1;
+		const char **p = realloc(t->syscalls, n * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		memset(p + t->nsyscalls, 0, (n - t->nsyscalls) * sizeof(*p));
+		t->syscalls = p;
+		t->nsyscalls = n;
+	}
+	t->syscalls[nr] = name;
+	return 0;
+}
+
+const char *tables_syscall(const struct reader_tables *t, uint32_t nr)
+{
+	return nr < t->nsyscalls ? t->syscalls[nr] : NULL;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The reader's id tables: interned strings, threads and the recording host's syscall
+ * names. Ids come from the file, so they are looked up through hash maps (a hostile id
+ * cannot force a huge array) and strings live in a block arena whose pointers stay
+ * valid until tables_free().
+ */
+#ifndef IOR_FORMAT_TABLES_H
+#define IOR_FORMAT_TABLES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/hash.h"
+
+struct arena_block;
+
+struct reader_tables {
+	struct ior_u64map strings; /* id -> (arena pointer index) */
+	const char **str_ptr;
+	uint32_t *str_len;
+	size_t nstr, str_cap;
+	struct arena_block *blocks;
+	struct ior_u64map threads; /* id -> pid << 32 | tid */
+	uint64_t last_thread_id, last_thread;
+	const char **syscalls;     /* by number, < IOR_SYSCALL_NR_MAX */
+	uint32_t nsyscalls;
+};
+
+#define IOR_SYSCALL_NR_MAX 65536u
+
+int tables_init(struct reader_tables *t);
+void tables_free(struct reader_tables *t);
+
+/* size bytes, 16-byte aligned, living until tables_free(); NULL on ENOMEM. */
+void *tables_alloc(struct reader_tables *t, size_t size);
+
+/*
+ * A copy of len bytes, NUL-terminated, that lives until tables_free(); NULL on ENOMEM.
+ */
+char *tables_strdup(struct reader_tables *t, const void *s, size_t len);
+
+/*
+ * Define string id. Returns 0, 1 when id was already defined with other bytes (the first
+ * definition wins), -EINVAL for id 0, -ENOMEM.
+ */
+int tables_define_string(struct reader_tables *t, uint64_t id, const void *s, size_t len);
+const char *tables_string(const struct reader_tables *t, uint32_t id, size_t *len);
+
+int tables_define_thread(struct reader_tables *t, uint64_t id, uint32_t pid, uint32_t tid);
+/* false when id is not defined */
+bool tables_thread(struct reader_tables *t, uint64_t id, uint32_t *pid, uint32_t *tid);
+
+/* name must live as long as the tables (use tables_strdup). */
+int tables_set_syscall(struct reader_tables *t, uint64_t nr, const char *name);
+const char *tables_syscall(const struct reader_tables *t, uint32_t nr);
+
+#endif
