@@ -107,6 +107,14 @@ $(OUT)/%.skel.h: $(OUT)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
 
+# The build host's syscall numbers, name -> number, from its kernel headers.
+$(OUT)/recorder/syscall_nrs.inc:
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && echo '#include <asm/unistd.h>' | $(CC) -dM -E - | \
+		sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9][0-9]*\)$$/IOR_NR(\1, \2)/p' | \
+		sort -u > $@.tmp && mv $@.tmp $@
+$(OUT)/recorder/sysnr.o: $(OUT)/recorder/syscall_nrs.inc
+
 BPF_SRC := $(wildcard bpf/*.bpf.c)
 SKELETONS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRC))
 # Recorder objects include the skeletons; make them exist before compiling.
