@@ -67,9 +67,10 @@ IOR_RECORD := $(OUT)/ior-record
 IOR_ANALYZE := $(OUT)/ior-analyze
 CHECK_RUNNER := $(OUT)/tests/check-runner
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/workloads/*.c))
+BROWSER_TOOLS := $(patsubst tests/browser/%.c,$(OUT)/tests/browser/%,$(wildcard tests/browser/*.c))
 
 .PHONY: all analyzer recorder check test unit-test check-runner deps demo fuzz static bench clean format-code
-all: $(IOR_RECORD) $(IOR_ANALYZE) $(WORKLOADS)
+all: $(IOR_RECORD) $(IOR_ANALYZE) $(WORKLOADS) $(BROWSER_TOOLS)
 analyzer: $(IOR_ANALYZE)
 recorder: $(IOR_RECORD)
 
@@ -138,6 +139,12 @@ $(OUT)/static/ior-record: $(OUT)/recorder/main.o $(LIBRECORDER) $(LIBFORMAT) $(L
 $(OUT)/workloads/%: tests/workloads/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -o $@ $< -lpthread
+
+# Drivers of the browser tests (tests/browser/*.c): small programs over the analyzer library.
+$(BROWSER_TOOLS): $(OUT)/tests/browser/%: $(OUT)/tests/browser/%.o $(LIBANALYZER) $(LIBFORMAT) \
+		$(LIBCOMMON)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ZSTD_LIBS) $(ZLIB_LIBS) -lpthread -lm
 
 # ---- tests -------------------------------------------------------------------
 TEST_LIBS := $(LIBANALYZER) $(LIBRECORDER) $(LIBFORMAT) $(LIBCOMMON)

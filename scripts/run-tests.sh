@@ -23,4 +23,5 @@ for t in tests/cli/*.sh; do
 	[ -e "$t" ] || continue
 	tier "cli: $t" sh "$t"
 done
+tier "browser: flame graph SVGs in headless chromium" sh tests/browser/run.sh "$B"
 exit $status

@@ -1,0 +1,226 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Flame graph SVGs written by ior, in Debian's headless chromium (driven by python3-selenium).
+
+Usage: flamegraph_test.py ARTIFACT_DIR PLAIN.svg DIFF.svg ICICLE.svg
+The SVGs are drawn by tests/browser/run.sh from flame.folded and flame-diff.folded (the
+expected figures below come from those files). Checks that the script runs without errors
+and loads nothing, that hover, click-to-zoom, reset, search (with the matched share, nested
+matches counted once), Ctrl-F and Esc work; keeps screenshots in ARTIFACT_DIR.
+Exit 0 when every check passed, 1 when one failed, 77 when chromium cannot start (the reason
+on stderr).
+"""
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
+CHROMEDRIVER = os.environ.get('CHROMEDRIVER', '/usr/bin/chromedriver')
+FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync',
+         '--disable-dev-shm-usage', '--window-size=1300,900']
+SKIP = 77
+failures = []
+
+
+def check(ok, what):
+    print(('  ok    ' if ok else '  FAIL  ') + what)
+    if not ok:
+        failures.append(what)
+
+
+def start_browser(profile):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in FLAGS + ['--user-data-dir=' + profile]:
+        opts.add_argument(flag)
+    opts.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+
+
+FIND_FRAME = """
+var name = arguments[0];
+return Array.prototype.find.call(document.querySelectorAll('#frames > g'), function (g) {
+	return g.firstElementChild.textContent.split('\\n')[0] === name;
+}) || null;
+"""
+
+
+class Page:
+    """One SVG loaded in the browser, and the frame-level questions the checks ask."""
+
+    def __init__(self, drv, path, artifacts):
+        self.drv, self.artifacts = drv, artifacts
+        drv.get('file://' + os.path.abspath(path))
+        deadline = time.time() + 15
+        while time.time() < deadline and not self.ready():
+            time.sleep(0.05)
+
+    def ready(self):
+        return self.drv.execute_script(
+            "return document.documentElement.getAttribute('data-ready')") == '1'
+
+    def frame(self, name):
+        return self.drv.execute_script(FIND_FRAME, name)
+
+    def attr(self, name, tag, attr):
+        g = self.frame(name)
+        return g.find_element('tag name', tag).get_attribute(attr) if g else None
+
+    def cls(self, name):
+        g = self.frame(name)
+        return (g.get_attribute('class') or '') if g else None
+
+    def text(self, elem_id):
+        return self.drv.find_element('id', elem_id).text
+
+    def mouse(self, name, click):
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        chain = ActionChains(self.drv).move_to_element(
+            self.frame(name).find_element('tag name', 'rect'))
+        (chain.click() if click else chain).perform()
+
+    def keys(self, *keys, ctrl=False):
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
+
+        chain = ActionChains(self.drv)
+        if ctrl:
+            chain.key_down(Keys.CONTROL)
+        chain.send_keys(*keys)
+        if ctrl:
+            chain.key_up(Keys.CONTROL)
+        chain.perform()
+
+    def count(self, selector):
+        return self.drv.execute_script(
+            'return document.querySelectorAll(arguments[0]).length', selector)
+
+    def shot(self, name):
+        path = os.path.join(self.artifacts, name)
+        self.drv.save_screenshot(path)
+        print('  saved ' + path)
+
+    def script_errors(self):
+        return [e['message'] for e in self.drv.get_log('browser') if e['level'] == 'SEVERE']
+
+    def resources(self):
+        return self.drv.execute_script(
+            "return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+
+
+def check_loaded(page, what):
+    check(page.ready(), what + ': the script ran to its end (data-ready)')
+    errors = page.script_errors()
+    check(not errors, what + ': no script errors %s' % (errors or ''))
+    check(not page.resources(), what + ': nothing loaded from outside the file')
+
+
+def check_plain(page):
+    from selenium.webdriver.common.keys import Keys
+
+    check_loaded(page, 'plain')
+    check(page.count('#frames > g') == 17, 'plain: 17 frames drawn')
+    check(page.frame('evil <b>&amp;') is not None and page.frame('\\xff;\\x1b[0m]]>') is not None,
+          'plain: hostile names shown as text, escaped visibly')
+    page.shot('flamegraph-plain.png')
+
+    page.mouse('worker', click=False)
+    check(page.text('details') == 'worker | 60.00 \u00b5s (59.41%)',
+          'hover: details line shows name, weight and share (%r)' % page.text('details'))
+
+    before = page.attr('worker', 'rect', 'width')
+    page.mouse('worker', click=True)
+    check(page.attr('worker', 'rect', 'width') == '1180.0', 'zoom: clicked frame fills the width')
+    check(page.attr('pread64', 'rect', 'width') == '786.7', 'zoom: its child rescaled to 2/3')
+    check(page.cls('app') == 'h' and not page.frame('app').is_displayed(), 'zoom: others hidden')
+    check(page.cls('all') == 'a', 'zoom: ancestors stay, faded')
+    check(page.drv.find_element('id', 'unzoom').is_displayed(), 'zoom: "Reset zoom" shown')
+    page.shot('flamegraph-zoomed.png')
+    page.drv.find_element('id', 'unzoom').click()
+    check(page.attr('worker', 'rect', 'width') == before and page.cls('app') == '',
+          'reset: back to the whole graph')
+
+    box = page.drv.find_element('id', 'search')
+    box.click()
+    box.send_keys('read')
+    check(page.text('matched') == 'Matched: 57.43% (58.00 \u00b5s)',
+          'search: matched share of read|pread64 (%r)' % page.text('matched'))
+    check(page.count('#frames > g.m') == 3, 'search: three frames highlighted')
+    page.shot('flamegraph-search.png')
+    box.send_keys(Keys.CONTROL, 'a')
+    box.send_keys('^(worker|pread64)$')
+    check(page.text('matched') == 'Matched: 59.41% (60.00 \u00b5s)',
+          'search: a match inside a match counted once (%r)' % page.text('matched'))
+    box.send_keys(Keys.CONTROL, 'a')
+    box.send_keys('(')
+    check(page.text('matched') == 'not a valid regular expression' and not page.script_errors(),
+          'search: a bad regular expression is reported, not thrown')
+
+    page.drv.find_element('id', 'title').click()
+    page.keys('f', ctrl=True)
+    active = page.drv.execute_script('return document.activeElement.id')
+    check(active == 'search', 'Ctrl-F: focuses the search box (%r)' % active)
+    page.keys(Keys.ESCAPE)
+    check(box.get_attribute('value') == '' and page.count('#frames > g.m') == 0,
+          'Esc: clears the search')
+    check(not page.script_errors(), 'plain: still no script errors')
+
+
+def check_diff(page):
+    check_loaded(page, 'diff')
+    check(page.attr('fsync', 'rect', 'fill') == '#ff3232', 'diff: new in B is full red')
+    check(page.attr('pread64', 'rect', 'fill') == '#4d4dff', 'diff: shrunk by 75 % is blue')
+    check(page.attr('write', 'rect', 'fill') == '#ffffff', 'diff: unchanged is white')
+    check(page.frame('fdatasync') is None, 'diff: gone in B is not drawn (sized by B)')
+    page.mouse('pread64', click=False)
+    check('A: 40.00 \u00b5s, B: 10.00 \u00b5s, change -75.00%' in page.text('details'),
+          'diff: hover shows both sides and the change (%r)' % page.text('details'))
+    page.shot('flamegraph-diff.png')
+    page.mouse('app', click=True)
+    check(page.attr('app', 'rect', 'width') == '1180.0', 'diff: zoom works')
+    check(not page.script_errors(), 'diff: no script errors after zoom')
+
+
+def check_icicle(page):
+    check_loaded(page, 'icicle')
+    check(page.attr('all', 'rect', 'y') == '98', 'icicle: the root is the top row')
+    page.mouse('app', click=True)
+    check(page.attr('app', 'rect', 'width') == '1180.0', 'icicle: zoom works')
+    page.shot('flamegraph-icicle-zoomed.png')
+
+
+def main():
+    if len(sys.argv) != 5:
+        print(__doc__, file=sys.stderr)
+        return 2
+    artifacts, plain, diff, icicle = sys.argv[1:]
+    os.makedirs(artifacts, exist_ok=True)
+    profile = tempfile.mkdtemp(prefix='ior-chromium-')
+    start = time.time()
+    try:
+        drv = start_browser(profile)
+    except Exception as e:  # any failure to start is a reason to skip, stated
+        print('chromium cannot start: %s' % str(e).strip().splitlines()[0], file=sys.stderr)
+        shutil.rmtree(profile, ignore_errors=True)
+        return SKIP
+    try:
+        print('chromium started in %.1f s' % (time.time() - start))
+        check_plain(Page(drv, plain, artifacts))
+        check_diff(Page(drv, diff, artifacts))
+        check_icicle(Page(drv, icicle, artifacts))
+    finally:
+        drv.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+    print('%d failed, %.1f s' % (len(failures), time.time() - start))
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
