@@ -270,7 +270,7 @@ static __always_inline void fill_special(struct ior_wire_event *e, const struct 
  * without the NUL. One byte more than kept is read so that a cut is noticed.
  */
 static __always_inline __u32 read_str(char *dst, __u64 uptr, __u16 *flags, __u16 trunc,
-				      __u16 bad)
+				      __u16 bad, __u16 set)
 {
 	long n;
 
@@ -281,6 +281,7 @@ static __always_inline __u32 read_str(char *dst, __u64 uptr, __u16 *flags, __u16
 		*flags |= bad;
 		return 0;
 	}
+	*flags |= set;
 	if (n > IOR_WIRE_PATH_MAX) {
 		*flags |= trunc;
 		return IOR_WIRE_PATH_MAX;
@@ -430,11 +431,11 @@ static __always_inline int emit_strings(const struct slot *s,
 		fill_special(e, s, p, ret);
 	if (p->path)
 		len1 = read_str(sc->str, arg(s, p->path), &e->str_flags, IOR_WIRE_PATH_TRUNC,
-				IOR_WIRE_PATH_BAD);
+				IOR_WIRE_PATH_BAD, IOR_WIRE_PATH_SET);
 	len1 &= 0x1fff; /* already <= IOR_WIRE_PATH_MAX; tells the verifier */
 	if (p->path2)
 		len2 = read_str(sc->str + len1, arg(s, p->path2), &e->str_flags,
-				IOR_WIRE_PATH2_TRUNC, IOR_WIRE_PATH2_BAD);
+				IOR_WIRE_PATH2_TRUNC, IOR_WIRE_PATH2_BAD, IOR_WIRE_PATH2_SET);
 	e->path_len = len1;
 	e->path2_len = len2;
 	if (filter_path && !path_filter(e, sc->str, p)) {

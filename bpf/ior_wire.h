@@ -35,13 +35,20 @@ enum ior_wire_type {
 	IOR_WIRE_PROC = 2,
 };
 
-/* str_flags bits; the same values as format/ior_format.h's IOR_STR_*. */
+/*
+ * str_flags bits. The low four have the values of format/ior_format.h's IOR_STR_*; the
+ * SET bits tell a string that was read (possibly "") from a NULL pointer.
+ */
 enum ior_wire_str {
 	IOR_WIRE_PATH_TRUNC = 1u << 0,
 	IOR_WIRE_PATH_BAD = 1u << 1,
 	IOR_WIRE_PATH2_TRUNC = 1u << 2,
 	IOR_WIRE_PATH2_BAD = 1u << 3,
+	IOR_WIRE_PATH_SET = 1u << 4,
+	IOR_WIRE_PATH2_SET = 1u << 5,
 };
+
+#define IOR_WIRE_STR_MASK 0xfu
 
 /*
  * One completed syscall. path_len bytes of path (no NUL) follow the struct, then
