@@ -689,6 +689,9 @@ static void finish_stats(struct ior_reader *r)
 		r->st.truncated = true;
 		warnf(r, "the recording has no end record: the recorder did not finish it "
 			 "(killed or still running); everything up to its last flush was read");
+	} else if (!r->st.has_index) {
+		r->st.truncated = true;
+		warnf(r, "the recording ends after its end record but before its index");
 	}
 	if (r->st.sync_events > r->st.events)
 		warnf(r, "%llu events the recorder wrote could not be read",

@@ -44,6 +44,7 @@ struct ior_writer {
 	uint8_t *out;
 	size_t out_cap;
 	size_t chunk_bytes, chunk_raw;
+	uint64_t raw_unflushed; /* staged or inside zstd, not yet out as compressed bytes */
 	bool in_chunk;
 	uint64_t seq;        /* current (or next) chunk number */
 	int64_t prev_start;  /* base of the next event's start-time delta */
@@ -87,8 +88,10 @@ static int compress_staged(struct ior_writer *w, ZSTD_EndDirective mode)
 			return w->err = -EIO;
 		if (out.pos && write_all(w, w->out, out.pos))
 			return w->err;
-	} while (mode == ZSTD_e_end ? left != 0 : in.pos < in.size);
+	} while (mode == ZSTD_e_continue ? in.pos < in.size : left != 0);
 	w->enc_len = 0;
+	if (mode != ZSTD_e_continue)
+		w->raw_unflushed = 0;
 	return 0;
 }
 
@@ -142,6 +145,7 @@ static int chunk_begin(struct ior_writer *w)
 	p = cbor_put_int(cbor_put_uint(p, 2), w->prev_start);
 	w->chunk_raw = (size_t)(p - (w->enc + w->enc_len));
 	w->enc_len += w->chunk_raw;
+	w->raw_unflushed += w->chunk_raw;
 	w->in_chunk = true;
 	w->cur = (struct index_entry){ .offset = w->bytes_written, .seq = w->seq,
 				       .t_first = INT64_MAX, .t_last = INT64_MIN };
@@ -173,28 +177,44 @@ static int chunk_end(struct ior_writer *w)
 	return 0;
 }
 
-/* Common preamble of every append: errors, size limit, chunk boundaries. */
-static int append_begin(struct ior_writer *w, size_t need)
-{
-	if (w->err)
-		return w->err;
-	if (w->full || (w->max_bytes && w->bytes_written >= w->max_bytes)) {
-		w->full = true;
-		return -EFBIG;
-	}
-	if (w->in_chunk && w->chunk_raw >= w->chunk_bytes && chunk_end(w))
-		return w->err;
-	if (!w->in_chunk && chunk_begin(w))
-		return w->err;
-	return stage_reserve(w, need);
-}
-
 static void stage_commit(struct ior_writer *w, uint8_t *end)
 {
 	size_t n = (size_t)(end - (w->enc + w->enc_len));
 
 	w->enc_len += n;
 	w->chunk_raw += n;
+	w->raw_unflushed += n;
+}
+
+/*
+ * Has the file reached max_bytes? Compressed output lags the records by up to a zstd
+ * block, so when the uncompressed backlog alone could cross the limit, flush the block
+ * to know exactly. Near the limit this flushes more often, never more than needed.
+ */
+static bool reached_max(struct ior_writer *w)
+{
+	if (!w->max_bytes)
+		return false;
+	if (w->in_chunk && w->bytes_written + w->raw_unflushed >= w->max_bytes &&
+	    compress_staged(w, ZSTD_e_flush))
+		return false; /* the error is sticky and reported by the caller */
+	return w->bytes_written >= w->max_bytes;
+}
+
+/* Common preamble of every append: errors, size limit, chunk boundaries. */
+static int append_begin(struct ior_writer *w, size_t need)
+{
+	if (w->err)
+		return w->err;
+	if (w->full || reached_max(w)) {
+		w->full = true;
+		return w->err ? w->err : -EFBIG;
+	}
+	if (w->in_chunk && w->chunk_raw >= w->chunk_bytes && chunk_end(w))
+		return w->err;
+	if (!w->in_chunk && chunk_begin(w))
+		return w->err;
+	return stage_reserve(w, need);
 }
 
 /* Emit the definition of string id unless this chunk already has it. */

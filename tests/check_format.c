@@ -1,0 +1,629 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * format/: round trips, the libcbor oracle, and a reader that survives every kind of
+ * damage without ever returning a record that was not written.
+ */
+#include <check.h>
+#include <cbor.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "format/internal.h"
+#include "tests/t_recording.h"
+
+/* Read every record of fd; fail the test on the first difference from the script. */
+static size_t expect_prefix(int fd, const struct t_script *s, const struct ior_reader_opts *o,
+			    struct ior_reader_stats *st)
+{
+	struct ior_reader *r = ior_reader__open(fd, o);
+	struct ior_record rec;
+	size_t i = 0;
+	int ret;
+
+	ck_assert_msg(r, "open failed: %s", ior_reader__open_error());
+	while ((ret = ior_reader__next(r, &rec)) > 0) {
+		ck_assert_msg(i < s->n, "more records than written");
+		const char *d = t_record_diff(r, s, &rec, &s->recs[i]);
+
+		ck_assert_msg(!d, "record %zu differs: %s", i, d);
+		i++;
+	}
+	ck_assert_int_eq(ret, 0);
+	if (st)
+		ior_reader__stats(r, st);
+	ior_reader__close(r);
+	return i;
+}
+
+static void roundtrip(size_t n, bool extreme, size_t chunk, uint64_t seed)
+{
+	struct ior_writer_opts o = { .chunk_bytes = chunk };
+	struct ior_reader_stats st;
+	struct t_script s;
+	int fd = memfd_create("rt", 0);
+
+	ck_assert_int_eq(t_write_synthetic(fd, &s, n, extreme, &o, seed), 0);
+	lseek(fd, 0, SEEK_SET);
+	ck_assert_uint_eq(expect_prefix(fd, &s, NULL, &st), s.n);
+	ck_assert(st.clean_close);
+	ck_assert(st.has_index);
+	ck_assert(!st.truncated);
+	ck_assert_uint_eq(st.bad_chunks, 0);
+	ck_assert_uint_eq(st.events, n);
+	t_script_free(&s);
+	close(fd);
+}
+
+START_TEST(test_roundtrip_millions)
+{
+	roundtrip(2000000, false, 0, 42);
+}
+END_TEST
+
+START_TEST(test_roundtrip_extreme)
+{
+	roundtrip(50000, true, 0, 7);
+	roundtrip(20000, true, 4096, 8); /* many chunks: every chunk redefines its strings */
+}
+END_TEST
+
+START_TEST(test_header_roundtrip)
+{
+	const struct ior_header *w = t_header(), *h;
+	struct t_script s;
+	int fd = memfd_create("hdr", 0);
+	struct ior_reader *r;
+
+	ck_assert_int_eq(t_write_synthetic(fd, &s, 1, false, NULL, 1), 0);
+	lseek(fd, 0, SEEK_SET);
+	r = ior_reader__open(fd, NULL);
+	ck_assert_ptr_nonnull(r);
+	h = ior_reader__header(r);
+	ck_assert_uint_eq(h->major, IOR_FORMAT_MAJOR);
+	ck_assert_str_eq(h->hostname, w->hostname);
+	ck_assert_str_eq(h->kernel, w->kernel);
+	ck_assert_str_eq(h->arch, w->arch);
+	ck_assert_str_eq(h->clock, "monotonic");
+	ck_assert_str_eq(h->options, w->options);
+	ck_assert_int_eq(h->wall_offset_ns, w->wall_offset_ns);
+	ck_assert_int_eq(h->start_ns, w->start_ns);
+	ck_assert_uint_eq(h->ncpus, 2);
+	ck_assert_uint_eq(h->argc, w->argc);
+	ck_assert_str_eq(h->argv[4], "/v\xffr");
+	ck_assert_uint_eq(h->nsyscalls, w->nsyscalls);
+	ck_assert_str_eq(ior_reader__syscall_name(r, 257), "openat");
+	ck_assert_str_eq(ior_reader__syscall_name(r, 4000), "far_away");
+	ck_assert_ptr_null(ior_reader__syscall_name(r, 2));
+	ior_reader__close(r);
+	t_script_free(&s);
+	close(fd);
+}
+END_TEST
+
+/* ---- the libcbor oracle: what libcbor decodes must equal what was written ---------- */
+
+static int64_t oracle_int(cbor_item_t *it)
+{
+	uint64_t v = cbor_get_int(it);
+
+	ck_assert(cbor_isa_uint(it) || cbor_isa_negint(it));
+	return cbor_isa_uint(it) ? (int64_t)v : -1 - (int64_t)v;
+}
+
+static uint8_t *decompress_all(const uint8_t *buf, size_t len, size_t *out_len)
+{
+	size_t cap = 64u << 20, n;
+	uint8_t *out = malloc(cap);
+
+	/* ZSTD_decompress skips skippable frames, as `zstd -dc` does */
+	n = ZSTD_decompress(out, cap, buf + IOR_MAGIC_LEN, len - IOR_MAGIC_LEN);
+	ck_assert_msg(!ZSTD_isError(n), "zstd: %s", ZSTD_getErrorName(n));
+	*out_len = n;
+	return out;
+}
+
+/* Check one event array decoded by libcbor against the written event. */
+static void oracle_event(cbor_item_t *it, const struct ior_event *w, int64_t *prev,
+			 uint64_t *thread_pid_tid)
+{
+	size_t n = cbor_array_size(it);
+	cbor_item_t **f = cbor_array_handle(it);
+
+	ck_assert_uint_ge(n, 5);
+	/* the time delta can exceed int64: recompute in modular arithmetic */
+	uint64_t d = cbor_get_int(f[0]);
+	int64_t start = cbor_isa_uint(f[0]) ? (int64_t)((uint64_t)*prev + d)
+					    : (int64_t)((uint64_t)*prev - d - 1);
+
+	ck_assert_int_eq(start, w->start_ns);
+	*prev = start;
+	ck_assert_uint_eq(cbor_get_int(f[1]), w->dur_ns);
+	ck_assert_uint_eq(thread_pid_tid[cbor_get_int(f[2])], (uint64_t)w->pid << 32 | w->tid);
+	ck_assert_uint_eq(cbor_get_int(f[3]), w->nr);
+	ck_assert_int_eq(oracle_int(f[4]), w->ret);
+	if (n > 5 && !cbor_is_null(f[5]))
+		ck_assert_int_eq(oracle_int(f[5]), w->fd);
+	else
+		ck_assert_int_eq(w->fd, IOR_FD_NONE);
+	if (n > 6)
+		ck_assert_uint_eq(cbor_get_int(f[6]), w->bytes);
+	if (n > 7)
+		ck_assert_uint_eq(cbor_get_int(f[7]), w->flags);
+	if (n > 8)
+		ck_assert_uint_eq(cbor_get_int(f[8]), w->aux);
+}
+
+static uint64_t map_get(cbor_item_t *m, uint64_t key, cbor_item_t **val)
+{
+	struct cbor_pair *p = cbor_map_handle(m);
+
+	for (size_t i = 0; i < cbor_map_size(m); i++)
+		if (cbor_get_int(p[i].key) == key) {
+			*val = p[i].value;
+			return cbor_isa_uint(p[i].value) ? cbor_get_int(p[i].value) : 0;
+		}
+	*val = NULL;
+	return 0;
+}
+
+START_TEST(test_libcbor_oracle)
+{
+	struct t_script s;
+	int fd = memfd_create("oracle", 0);
+	size_t len, raw_len, off = 0, ev = 0, nev = 0;
+	uint8_t *buf, *raw;
+	uint64_t *threads = calloc(1 << 16, sizeof(uint64_t));
+	int64_t prev = 0;
+	struct ior_writer_opts o = { .chunk_bytes = 8192 };
+
+	ck_assert_int_eq(t_write_synthetic(fd, &s, 3000, true, &o, 99), 0);
+	buf = t_slurp(fd, &len);
+	raw = decompress_all(buf, len, &raw_len);
+	while (off < raw_len) {
+		struct cbor_load_result res;
+		cbor_item_t *it = cbor_load(raw + off, raw_len - off, &res), *v;
+
+		ck_assert_msg(it && res.error.code == CBOR_ERR_NONE, "libcbor failed at %zu", off);
+		off += res.read;
+		if (cbor_isa_array(it)) {
+			while (s.recs[ev].type != IOR_REC_EVENT)
+				ev++;
+			oracle_event(it, &s.recs[ev++].event, &prev, threads);
+			nev++;
+		} else {
+			ck_assert(cbor_isa_map(it));
+			uint64_t type = map_get(it, 0, &v);
+
+			if (type == IOR_CTL_CHUNK) {
+				map_get(it, 2, &v);
+				prev = oracle_int(v);
+			} else if (type == IOR_CTL_THREAD) {
+				uint64_t id = map_get(it, 1, &v), pid = map_get(it, 2, &v),
+					 tid = map_get(it, 3, &v);
+
+				ck_assert_uint_lt(id, 1 << 16);
+				threads[id] = pid << 32 | tid;
+			} else if (type == IOR_CTL_STRING) {
+				uint64_t id = map_get(it, 1, &v);
+
+				map_get(it, 2, &v);
+				ck_assert(cbor_isa_bytestring(v));
+				ck_assert_uint_eq(cbor_bytestring_length(v), s.strings[id].len);
+				ck_assert(!memcmp(cbor_bytestring_handle(v), s.strings[id].bytes,
+						  s.strings[id].len));
+			}
+		}
+		cbor_decref(&it);
+	}
+	ck_assert_uint_eq(nev, s.nevents);
+	free(threads);
+	free(raw);
+	free(buf);
+	t_script_free(&s);
+	close(fd);
+}
+END_TEST
+
+/* ---- damage ------------------------------------------------------------------------ */
+
+/* A small recording spread over several chunks, as bytes. */
+static uint8_t *small_file(struct t_script *s, size_t *len, size_t nevents)
+{
+	struct ior_writer_opts o = { .chunk_bytes = 700 };
+	int fd = memfd_create("small", 0);
+	uint8_t *buf;
+
+	ck_assert_int_eq(t_write_synthetic(fd, s, nevents, true, &o, 1234), 0);
+	buf = t_slurp(fd, len);
+	close(fd);
+	return buf;
+}
+
+START_TEST(test_truncation_every_offset)
+{
+	struct t_script s;
+	size_t len, prev = SIZE_MAX;
+	uint8_t *buf;
+	int fd;
+
+	t_extreme_string_max = 600;
+	buf = small_file(&s, &len, 120);
+	t_extreme_string_max = 70000;
+	fd = t_memfd(buf, len);
+
+	/* shrinking one file from the end visits every cut without rewriting it */
+	for (size_t cut = len + 1; cut-- > 0;) {
+		struct ior_reader *r;
+		struct ior_reader_stats st;
+		size_t n;
+
+		ck_assert_int_eq(ftruncate(fd, (off_t)cut), 0);
+		lseek(fd, 0, SEEK_SET);
+		r = ior_reader__open(fd, NULL);
+		if (!r) { /* only before the header is complete */
+			ck_assert_msg(*ior_reader__open_error(), "no message at cut %zu", cut);
+			continue;
+		}
+		ior_reader__close(r);
+		lseek(fd, 0, SEEK_SET);
+		n = expect_prefix(fd, &s, NULL, &st);
+		ck_assert_msg(cut < len || n == s.n, "the whole file did not read back");
+		ck_assert_msg(n <= prev, "cut %zu returned more records than a longer cut", cut);
+		prev = n;
+		ck_assert_msg(cut == len || st.truncated, "cut %zu not reported truncated", cut);
+	}
+	close(fd);
+	free(buf);
+	t_script_free(&s);
+}
+END_TEST
+
+/* Returned records must be a subsequence of the written ones: nothing invented. */
+static void expect_subsequence(const uint8_t *buf, size_t len, const struct t_script *s,
+			       bool salvage)
+{
+	int fd = t_memfd(buf, len);
+	struct ior_reader_opts o = { .salvage = salvage };
+	struct ior_reader *r = ior_reader__open(fd, &o);
+	struct ior_record rec;
+	size_t j = 0;
+
+	if (!r) {
+		close(fd);
+		return;
+	}
+	while (ior_reader__next(r, &rec) > 0) {
+		while (j < s->n && t_record_diff(r, s, &rec, &s->recs[j]))
+			j++;
+		ck_assert_msg(j < s->n, "the reader returned a record that was never written");
+		j++;
+	}
+	ior_reader__close(r);
+	close(fd);
+}
+
+START_TEST(test_random_damage)
+{
+	struct t_script s;
+	size_t len;
+	uint8_t *buf = small_file(&s, &len, 300), *bad = malloc(len);
+	uint64_t st = 5;
+
+	for (int iter = 0; iter < 3000; iter++) {
+		memcpy(bad, buf, len);
+		int flips = 1 + (int)(t_rand(&st) % 8);
+
+		for (int k = 0; k < flips; k++) {
+			size_t at = IOR_MAGIC_LEN + t_rand(&st) % (len - IOR_MAGIC_LEN);
+
+			bad[at] ^= (uint8_t)(1 + t_rand(&st) % 255);
+		}
+		expect_subsequence(bad, len, &s, false);
+	}
+	free(bad);
+	free(buf);
+	t_script_free(&s);
+}
+END_TEST
+
+START_TEST(test_zero_tail)
+{
+	struct t_script s;
+	size_t len;
+	uint8_t *buf = small_file(&s, &len, 200), *z;
+	struct ior_reader_stats st;
+
+	/* a preallocated file after a crash: the data, then zeros */
+	z = calloc(1, len + 65536);
+	memcpy(z, buf, len);
+	int fd = t_memfd(z, len + 65536);
+
+	ck_assert_uint_eq(expect_prefix(fd, &s, NULL, &st), s.n);
+	ck_assert_uint_eq(st.skipped_bytes, 65536);
+	close(fd);
+	/* cut in the middle, then zeros: a prefix, never garbage */
+	memset(z + len / 2, 0, len / 2 + 65536);
+	fd = t_memfd(z, len + 65536);
+	ck_assert_uint_lt(expect_prefix(fd, &s, NULL, &st), s.n);
+	ck_assert(st.truncated);
+	close(fd);
+	free(z);
+	free(buf);
+	t_script_free(&s);
+}
+END_TEST
+
+START_TEST(test_salvage)
+{
+	struct t_script s;
+	size_t len, strict, salvaged;
+	uint8_t *buf = small_file(&s, &len, 300);
+	struct ior_reader_opts o = { .salvage = true };
+	int fd;
+
+	/* cut just before the last chunk's checksum: only salvage can read into it */
+	fd = t_memfd(buf, len - 200);
+	strict = expect_prefix(fd, &s, NULL, NULL);
+	lseek(fd, 0, SEEK_SET);
+	salvaged = expect_prefix(fd, &s, &o, NULL);
+	ck_assert_uint_ge(salvaged, strict);
+	close(fd);
+	free(buf);
+	t_script_free(&s);
+}
+END_TEST
+
+START_TEST(test_not_ior)
+{
+	static const char text[] = "hello, this is not a recording at all\n";
+	uint8_t z[256];
+	size_t zn = ZSTD_compress(z, sizeof(z), text, sizeof(text), 1);
+	struct {
+		const void *buf;
+		size_t len;
+		int err;
+		const char *msg;
+	} cases[] = {
+		{ "", 0, EINVAL, "not an ior recording" },
+		{ text, sizeof(text), EINVAL, "not an ior recording" },
+		{ z, zn, EINVAL, "not an ior recording" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int fd = t_memfd(cases[i].buf, cases[i].len);
+
+		errno = 0;
+		ck_assert_ptr_null(ior_reader__open(fd, NULL));
+		ck_assert_int_eq(errno, cases[i].err);
+		ck_assert_msg(strstr(ior_reader__open_error(), cases[i].msg), "case %zu: '%s'", i,
+			      ior_reader__open_error());
+		close(fd);
+	}
+}
+END_TEST
+
+START_TEST(test_other_major)
+{
+	struct t_script s;
+	size_t len;
+	uint8_t *buf = small_file(&s, &len, 10);
+	int fd;
+
+	buf[12] = 2; /* the magic frame's major version */
+	fd = t_memfd(buf, len);
+	errno = 0;
+	ck_assert_ptr_null(ior_reader__open(fd, NULL));
+	ck_assert_int_eq(errno, EPROTONOSUPPORT);
+	ck_assert_msg(strstr(ior_reader__open_error(), "version 2.0"), "%s",
+		      ior_reader__open_error());
+	close(fd);
+	free(buf);
+	t_script_free(&s);
+}
+END_TEST
+
+/* ---- crash safety ------------------------------------------------------------------- */
+
+/*
+ * A child writes events and flushes after each batch, telling the parent how many
+ * events are flushed; the parent SIGKILLs it mid-stream. Everything flushed must read.
+ */
+static void child_writer(int fd, int report)
+{
+	struct ior_writer *w = ior_writer__open(fd, t_header(), NULL);
+	struct ior_event ev = { .fd = 3, .fd2 = IOR_FD_NONE, .pid = 1, .tid = 1, .ret = 1 };
+
+	for (uint64_t i = 0;; i++) {
+		ev.start_ns = (int64_t)i;
+		ev.bytes = i;
+		ior_writer__append_event(w, &ev);
+		if (i % 5000 == 4999) {
+			uint64_t n = i + 1;
+
+			ior_writer__flush(w);
+			if (write(report, &n, sizeof(n)) != sizeof(n))
+				_exit(1);
+		}
+	}
+}
+
+START_TEST(test_sigkill_writer)
+{
+	int fd = memfd_create("kill", 0), p[2];
+	uint64_t flushed = 0, n;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		child_writer(fd, p[1]);
+	}
+	close(p[1]);
+	while (flushed < 40000 && read(p[0], &n, sizeof(n)) == sizeof(n))
+		flushed = n;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(p[0]);
+
+	struct ior_reader *r;
+	struct ior_record rec;
+	struct ior_reader_stats st;
+	uint64_t got = 0;
+
+	lseek(fd, 0, SEEK_SET);
+	r = ior_reader__open(fd, NULL);
+	ck_assert_ptr_nonnull(r);
+	while (ior_reader__next(r, &rec) > 0) {
+		ck_assert_int_eq(rec.type, IOR_REC_EVENT);
+		ck_assert_uint_eq(rec.event.bytes, got); /* in order, none missing */
+		got++;
+	}
+	ior_reader__stats(r, &st);
+	ck_assert_uint_ge(got, flushed);
+	ck_assert(!st.clean_close);
+	ck_assert(st.truncated);
+	ck_assert(strstr(ior_reader__warning(r), "no end record"));
+	ior_reader__close(r);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_pipe_input)
+{
+	struct t_script s;
+	int p[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		_exit(t_write_synthetic(p[1], &s, 100000, false, NULL, 3) ? 1 : 0);
+	}
+	close(p[1]);
+	/* the same script, generated again in this process */
+	int fd = memfd_create("same", 0);
+
+	ck_assert_int_eq(t_write_synthetic(fd, &s, 100000, false, NULL, 3), 0);
+	ck_assert_uint_eq(expect_prefix(p[0], &s, NULL, NULL), s.n);
+	waitpid(pid, NULL, 0);
+	close(p[0]);
+	close(fd);
+	t_script_free(&s);
+}
+END_TEST
+
+START_TEST(test_max_bytes)
+{
+	struct ior_writer_opts o = { .max_bytes = 20000 };
+	int fd = memfd_create("max", 0);
+	struct ior_writer *w = ior_writer__open(fd, t_header(), &o);
+	struct ior_event ev = { .fd = 3, .fd2 = IOR_FD_NONE, .pid = 1, .tid = 1 };
+	struct ior_reader_stats st;
+	uint64_t i;
+	int err = 0;
+
+	for (i = 0; i < 10000000 && !err; i++) {
+		ev.start_ns = (int64_t)(i * 7919);
+		ev.bytes = i * 2654435761u;
+		err = ior_writer__append_event(w, &ev);
+	}
+	ck_assert_int_eq(err, -EFBIG);
+	ck_assert_int_eq(ior_writer__close(w, NULL), 0);
+	lseek(fd, 0, SEEK_SET);
+	struct ior_reader *r = ior_reader__open(fd, NULL);
+	struct ior_record rec;
+
+	while (ior_reader__next(r, &rec) > 0)
+		;
+	ior_reader__stats(r, &st);
+	ck_assert(st.clean_close);
+	ck_assert_uint_eq(st.events, i - 1);
+	ck_assert_uint_lt(lseek(fd, 0, SEEK_END), 40000);
+	ior_reader__close(r);
+	close(fd);
+}
+END_TEST
+
+/* A full disk: the write error is sticky and what was flushed before it stays readable. */
+START_TEST(test_write_error)
+{
+	int fd = open("/dev/full", O_WRONLY);
+
+	errno = 0;
+	ck_assert_ptr_null(ior_writer__open(fd, t_header(), NULL));
+	ck_assert_int_eq(errno, ENOSPC);
+	close(fd);
+
+	/* a file size limit in a child: EFBIG from write(2) mid-stream */
+	int mfd = memfd_create("fsize", 0);
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct rlimit rl = { 30000, 30000 };
+		struct ior_event ev = { .fd = 3, .fd2 = IOR_FD_NONE, .pid = 1, .tid = 1 };
+		struct ior_writer *w;
+		int err = 0;
+
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		w = ior_writer__open(mfd, t_header(), NULL);
+		for (uint64_t i = 0; !err; i++) {
+			ev.start_ns = (int64_t)i;
+			ev.bytes = i * 2654435761u;
+			err = ior_writer__append_event(w, &ev);
+			if (!err && i % 1000 == 999)
+				err = ior_writer__flush(w);
+		}
+		_exit(err == -EFBIG && ior_writer__close(w, NULL) == -EFBIG ? 0 : 1);
+	}
+	int status;
+
+	waitpid(pid, &status, 0);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	lseek(mfd, 0, SEEK_SET);
+	struct ior_reader *r = ior_reader__open(mfd, NULL);
+	struct ior_record rec;
+	uint64_t got = 0;
+
+	while (ior_reader__next(r, &rec) > 0)
+		ck_assert_uint_eq(rec.event.start_ns, (int64_t)got++);
+	ck_assert_uint_ge(got, 1000);
+	ior_reader__close(r);
+	close(mfd);
+}
+END_TEST
+
+Suite *format_suite(void)
+{
+	Suite *s = suite_create("format");
+	TCase *tc = tcase_create("format");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_roundtrip_millions);
+	tcase_add_test(tc, test_roundtrip_extreme);
+	tcase_add_test(tc, test_header_roundtrip);
+	tcase_add_test(tc, test_libcbor_oracle);
+	tcase_add_test(tc, test_truncation_every_offset);
+	tcase_add_test(tc, test_random_damage);
+	tcase_add_test(tc, test_zero_tail);
+	tcase_add_test(tc, test_salvage);
+	tcase_add_test(tc, test_not_ior);
+	tcase_add_test(tc, test_other_major);
+	tcase_add_test(tc, test_sigkill_writer);
+	tcase_add_test(tc, test_pipe_input);
+	tcase_add_test(tc, test_max_bytes);
+	tcase_add_test(tc, test_write_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
