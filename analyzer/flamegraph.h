@@ -68,7 +68,7 @@ struct ior_flame_opts {
 	enum ior_flame_unit unit;
 	enum ior_flame_palette palette;
 	unsigned int width;      /* pixels; default 1200, at least 200 */
-	double min_width;        /* pixels; default 0.5 (see "Drawing" above) */
+	double min_width;        /* pixels; default 0.1 (see "Drawing" above) */
 	bool inverted;           /* icicle: root at the top, stacks grow down */
 	/*
 	 * Differential: frames are sized by weight_b (B, "after") and coloured by the

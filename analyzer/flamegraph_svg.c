@@ -65,7 +65,7 @@ static int resolve_opts(const struct ior_flame_opts *in, struct ior_flame_opts *
 	if (!o->width)
 		o->width = 1200;
 	if (o->min_width == 0)
-		o->min_width = 0.5;
+		o->min_width = 0.1;
 	if (o->width < 200 || o->width > 1000000 || !(o->min_width >= 0) || !isfinite(o->min_width))
 		return -EINVAL;
 	if (!o->title)

@@ -338,8 +338,8 @@ START_TEST(test_narrow_frames_merged)
 	ck_assert_uint_eq(frames_drawn(1000, &svg), 5);
 	ck_assert_ptr_nonnull(strstr(svg, "<title>[1000 narrow frames]\n1,000 (0.10%)</title>"));
 	free(svg);
-	/* 100: "small" itself is 0.12 px wide, so neither it nor anything above is drawn */
-	ck_assert_uint_eq(frames_drawn(100, NULL), 3);
+	/* 50: "small" itself is 0.06 px wide, so neither it nor anything above is drawn */
+	ck_assert_uint_eq(frames_drawn(50, NULL), 3);
 	/* the number drawn is bounded whatever the number of stacks */
 	ck_assert_uint_eq(frames_drawn(20000, NULL), 5);
 }
