@@ -125,7 +125,7 @@ static int take_weight(const char *s, size_t *len, uint64_t *w)
 		end--;
 	for (i = end; i && s[i - 1] >= '0' && s[i - 1] <= '9'; i--)
 		;
-	if (i == end || (i && s[i - 1] != ' '))
+	if (i == end || !i || s[i - 1] != ' ')
 		return -EINVAL;
 	*w = 0;
 	for (size_t k = i; k < end; k++) {

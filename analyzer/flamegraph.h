@@ -11,6 +11,16 @@
  * options, never on the order of the adds, the locale, the time or the machine (same
  * input, same bytes), so it can be diffed and kept as a golden file.
  *
+ * Typical use (errors checked in real code):
+ *
+ *	struct ior_flame *fg = ior_flame__new();
+ *	for each group:
+ *		ior_flame__add(fg, frames, lens, depth, weight, 0);
+ *	ior_flame__write_svg(fg, out, &(struct ior_flame_opts){
+ *		.subtitle = "db1, 2026-11-26 10:00:00 + 60 s, weight: duration",
+ *		.unit = IOR_FLAME_UNIT_NS });
+ *	ior_flame__free(fg);
+ *
  * Weights: weight_a is the weight of a plain graph. A differential graph compares two
  * recordings: weight_a is the weight in A (before), weight_b in B (after); see
  * struct ior_flame_opts.diff. A plain graph ignores weight_b.
@@ -68,7 +78,8 @@ struct ior_flame_opts {
 	enum ior_flame_unit unit;
 	enum ior_flame_palette palette;
 	unsigned int width;      /* pixels; default 1200, at least 200 */
-	double min_width;        /* pixels; default 0.1 (see "Drawing" above) */
+	double min_width;        /* pixels; default 0.1 (see "Drawing" above); to draw every
+				  * frame pass a tiny positive value (1e-9) */
 	bool inverted;           /* icicle: root at the top, stacks grow down */
 	/*
 	 * Differential: frames are sized by weight_b (B, "after") and coloured by the

@@ -344,7 +344,7 @@ static void put_header(struct svg *s)
 		      PAD, CONTROLS_Y, w - PAD - SEARCH_W - 10, CONTROLS_Y);
 	ior_buf__addf(b, "<foreignObject x=\"%u\" y=\"%u\" width=\"%u\" height=\"24\">"
 			 "<input xmlns=\"http://www.w3.org/1999/xhtml\" id=\"search\" type=\"text\" "
-			 "placeholder=\"Search: regular expression (Ctrl-F)\" spellcheck=\"false\" "
+			 "placeholder=\"Search (regex), Ctrl-F\" spellcheck=\"false\" "
 			 "autocomplete=\"off\"/></foreignObject>\n",
 		      w - PAD - SEARCH_W, CONTROLS_Y - 16, SEARCH_W);
 }
@@ -397,18 +397,20 @@ static void put_diff_legend(struct svg *s)
 		const char *label;
 	} marks[] = { { -1, "gone" }, { -0.5, "-50%" }, { -0.1, "-10%" }, { 0, "equal" },
 		      { 0.1, "+10%" }, { 1, "+100%" }, { INFINITY, "new" } };
-	double x = PAD;
+	struct ior_buf text = IOR_BUF_INIT;
+	double x;
 	uint8_t rgb[3];
 
-	ior_buf__addf(&s->b, "<text x=\"%u\" y=\"%u\">Width: ", PAD, LEGEND_Y);
-	put_str(s, s->o.negate ? s->o.name_a : s->o.name_b, 40);
-	ior_buf__adds(&s->b, ". Colour: change from ");
-	put_str(s, s->o.name_a, 40);
-	ior_buf__adds(&s->b, " to ");
-	put_str(s, s->o.name_b, 40);
-	ior_buf__adds(&s->b, s->o.normalize ? " (normalised to equal totals):</text>\n" :
-					    ":</text>\n");
-	x = s->o.width - PAD - 7 * 70;
+	/* built raw first: its width decides where the swatches can start */
+	ior_buf__addf(&text, "Width: %.40s. Colour: change from %.40s to %.40s%s:",
+		      s->o.negate ? s->o.name_a : s->o.name_b, s->o.name_a, s->o.name_b,
+		      s->o.normalize ? " (normalised to equal totals)" : "");
+	ior_buf__addf(&s->b, "<text x=\"%u\" y=\"%u\">", PAD, LEGEND_Y);
+	ior_flame_put_name(&s->b, ior_buf__str(&text), text.len, SIZE_MAX);
+	ior_buf__adds(&s->b, "</text>\n");
+	x = PAD + (double)ior_flame_name_chars(ior_buf__str(&text), text.len) * CHAR_W + 20;
+	if (x < (double)s->o.width - PAD - 7 * 70)
+		x = (double)s->o.width - PAD - 7 * 70;
 	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
 		double c = marks[i].change;
 
@@ -417,6 +419,9 @@ static void put_diff_legend(struct svg *s)
 		put_swatch(s, x, rgb, marks[i].label);
 		x += 70;
 	}
+	if (text.oom)
+		s->b.oom = true;
+	ior_buf__free(&text);
 }
 
 static void put_frames(struct svg *s)

@@ -144,6 +144,7 @@ static const struct {
 	{ "C:\\dir;f 1", false, 0, 2, { "C:\\dir", "f" }, 1, 0 },
 	{ "a;;b 1", false, 0, 3, { "a", "", "b" }, 1, 0 },
 	{ " 9", false, 0, 0, { NULL }, 9, 0 },
+	{ "9", false, -EINVAL, 0, { NULL }, 0, 0 },
 	{ "", false, 0, 0, { NULL }, 0, 0 },
 	{ "   \n", false, 0, 0, { NULL }, 0, 0 },
 	{ "a;b", false, -EINVAL, 0, { NULL }, 0, 0 },
