@@ -21,6 +21,9 @@
 #define IOR_WINDOW_LOG_MAX 24
 #define IOR_LEVEL_MAX 19
 
+/* An index frame bigger than this is not buffered (it is skipped like any other). */
+#define IOR_INDEX_MAX (16u << 20)
+
 /* Header frames are small; anything bigger is damage. */
 #define IOR_HEADER_MAX (4u << 20)
 

@@ -832,7 +832,8 @@ static int skip_frame(struct ior_reader *r)
 	magic = get_le32(r->in + r->pos);
 	size = get_le32(r->in + r->pos + 4);
 	r->pos += 8;
-	if (magic == IOR_INDEX_FRAME && size >= 12 && (size_t)fill(r, size) >= size &&
+	if (magic == IOR_INDEX_FRAME && size >= 12 && size <= IOR_INDEX_MAX &&
+	    (size_t)fill(r, size) >= size &&
 	    memcmp(r->in + r->pos + size - 4, IOR_INDEX_TRAILER, 4) == 0) {
 		r->st.has_index = true;
 		r->pos += size;

@@ -24,4 +24,5 @@ for t in tests/cli/*.sh; do
 	tier "cli: $t" sh "$t"
 done
 tier "browser: flame graph SVGs in headless chromium" sh tests/browser/run.sh "$B"
+tier "fuzz: every libFuzzer target, bounded" sh -c "make --no-print-directory -s fuzz O='$B' && scripts/fuzz-run.sh '$B'"
 exit $status
