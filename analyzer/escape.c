@@ -45,18 +45,6 @@ size_t ior_utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* An ASCII byte that cannot be copied as it is in this mode. */
-static inline bool ascii_special(unsigned char c, enum esc_mode m)
-{
-	if (c < 0x20 || c == 0x7f || c == '\\')
-		return true;
-	if (c == ';')
-		return m == ESC_FRAME;
-	if (c == '"')
-		return m == ESC_JSON || m == ESC_CSV_QUOTED;
-	return false;
-}
-
 static int add_byte_escape(struct ior_buf *b, unsigned char c, enum esc_mode m)
 {
 	char e[5] = {'\\', '\\', 'x', hexdig[c >> 4], hexdig[c & 15]};
@@ -103,15 +91,27 @@ static int escape_unit(struct ior_buf *b, const unsigned char *s, size_t left, e
 	return add_byte_escape(b, s[seq == 2], m);
 }
 
+/*
+ * Bytes copied as they are, per mode, as bit sets over 0..127: printable ASCII less
+ * '\\' and the mode's own specials. The scan over them is the hot loop.
+ */
+static const uint64_t plain_ascii[][2] = {
+    [ESC_FRAME] = {0xf7ffffff00000000ull, 0x7fffffffefffffffull}, /* less ';' */
+    [ESC_CSV] = {0xffffffff00000000ull, 0x7fffffffefffffffull},
+    [ESC_CSV_QUOTED] = {0xfffffffb00000000ull, 0x7fffffffefffffffull}, /* less '"' */
+    [ESC_JSON] = {0xfffffffb00000000ull, 0x7fffffffefffffffull},       /* less '"' */
+};
+
 static int escape(struct ior_buf *b, const unsigned char *s, size_t len, enum esc_mode m)
 {
+	const uint64_t *plain = plain_ascii[m];
 	size_t i = 0, run = 0, n;
 
 	while (i < len) {
 		unsigned char c = s[i];
 
 		if (c < 0x80) {
-			if (!ascii_special(c, m)) {
+			if (plain[c >> 6] >> (c & 63) & 1) {
 				i++;
 				continue;
 			}

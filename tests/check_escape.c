@@ -2,6 +2,7 @@
 /* analyzer/escape: collapsed frames, JSON strings, CSV fields, and their inverse. */
 #include <check.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,30 @@ START_TEST(test_unescape)
 }
 END_TEST
 
+/* Every ASCII byte alone: escaped exactly when the scheme says so, in each output. */
+START_TEST(test_escape_ascii_exhaustive)
+{
+	for (int c = 0; c < 128; c++) {
+		struct ior_buf b = IOR_BUF_INIT;
+		char ch = (char)c;
+		bool ctl = c < 0x20 || c == 0x7f || c == '\\';
+
+		ior_escape_frame(&b, &ch, 1);
+		ck_assert_msg((b.len > 1) == (ctl || c == ';'), "frame of byte %#x: %s", c,
+			      show(b.data, b.len));
+		ior_buf__reset(&b);
+		ior_csv_field(&b, &ch, 1);
+		ck_assert_msg((b.len > 1) == (ctl || c == ',' || c == '"' || c == ' '),
+			      "csv of byte %#x: %s", c, show(b.data, b.len));
+		ior_buf__reset(&b);
+		ior_json_string(&b, &ch, 1);
+		ck_assert_msg((b.len > 3) == (ctl || c == '"'), "json of byte %#x: %s", c,
+			      show(b.data, b.len));
+		ior_buf__free(&b);
+	}
+}
+END_TEST
+
 START_TEST(test_buf_numbers)
 {
 	struct ior_buf b = IOR_BUF_INIT;
@@ -188,6 +213,7 @@ Suite *escape_suite(void)
 	tcase_add_test(tc, test_escape_roundtrip_random);
 	tcase_add_loop_test(tc, test_unescape, 0,
 			    sizeof(unescape_cases) / sizeof(unescape_cases[0]));
+	tcase_add_test(tc, test_escape_ascii_exhaustive);
 	tcase_add_test(tc, test_buf_numbers);
 	suite_add_tcase(s, tc);
 	return s;
