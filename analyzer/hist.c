@@ -162,28 +162,56 @@ uint64_t ior_hist_rank(uint64_t count, double p)
 	return r;
 }
 
+/* The reported value of bucket i of the window: its midpoint, clamped to [min, max]. */
+static uint64_t bucket_value(const struct ior_hist *h, uint32_t i)
+{
+	uint64_t v = ior_hist_bucket_low(h->first + i);
+
+	v += (ior_hist_bucket_high(h->first + i) - v) / 2;
+	if (v < h->min)
+		return h->min;
+	return v > h->max ? h->max : v;
+}
+
+/* Walk the buckets once, answering p[0..n) (ascending) on the way. */
+static void walk(const struct ior_hist *h, const double *p, uint64_t *out, size_t n)
+{
+	uint64_t seen = 0;
+	uint32_t i = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		uint64_t rank;
+
+		if (!h->count || p[k] <= 0 || p[k] >= 100) {
+			out[k] = !h->count ? 0 : p[k] <= 0 ? h->min : h->max;
+			continue;
+		}
+		rank = ior_hist_rank(h->count, p[k]);
+		while (i < h->n && seen + bucket_count(h, i) < rank)
+			seen += bucket_count(h, i++);
+		/* the counts add up to count, so i < n here */
+		out[k] = i < h->n ? bucket_value(h, i) : h->max;
+	}
+}
+
 uint64_t ior_hist__percentile(const struct ior_hist *h, double p)
 {
-	uint64_t rank, seen = 0, v;
+	uint64_t v;
 
-	if (!h->count)
-		return 0;
-	if (p <= 0)
-		return h->min;
-	if (p >= 100)
-		return h->max;
-	rank = ior_hist_rank(h->count, p);
-	for (uint32_t i = 0; i < h->n; i++) {
-		seen += bucket_count(h, i);
-		if (seen < rank)
-			continue;
-		v = ior_hist_bucket_low(h->first + i);
-		v += (ior_hist_bucket_high(h->first + i) - v) / 2;
-		if (v < h->min)
-			return h->min;
-		return v > h->max ? h->max : v;
+	walk(h, &p, &v, 1);
+	return v;
+}
+
+void ior_hist__percentiles(const struct ior_hist *h, const double *p, uint64_t *out, size_t n)
+{
+	for (size_t k = 1; k < n; k++) {
+		if (p[k] < p[k - 1]) {
+			for (k = 0; k < n; k++)
+				walk(h, &p[k], &out[k], 1);
+			return;
+		}
 	}
-	return h->max; /* not reached: the counts add up to count */
+	walk(h, p, out, n);
 }
 
 size_t ior_hist__heap_bytes(const struct ior_hist *h)

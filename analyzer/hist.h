@@ -135,6 +135,12 @@ uint64_t ior_hist_rank(uint64_t count, double p);
  */
 uint64_t ior_hist__percentile(const struct ior_hist *h, double p);
 
+/*
+ * Several percentiles in one pass over the buckets: out[i] = ior_hist__percentile(h,
+ * p[i]) for p in ascending order (an unsorted p falls back to one pass each).
+ */
+void ior_hist__percentiles(const struct ior_hist *h, const double *p, uint64_t *out, size_t n);
+
 /* Bytes of heap memory the histogram holds. */
 size_t ior_hist__heap_bytes(const struct ior_hist *h);
 

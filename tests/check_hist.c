@@ -200,6 +200,19 @@ START_TEST(test_hist_merge)
 				  ior_hist__percentile(&all, pcts[k]),
 			      "merged p%g differs", pcts[k]);
 	ck_assert(sum.sum_lo == all.sum_lo && sum.sum_hi == all.sum_hi);
+	{
+		enum { NP = sizeof(pcts) / sizeof(pcts[0]) };
+		static const double unsorted[] = {99, 50, 100, 0};
+		uint64_t out[NP];
+
+		ior_hist__percentiles(&sum, pcts, out, NP);
+		for (size_t k = 0; k < NP; k++)
+			ck_assert_msg(out[k] == ior_hist__percentile(&sum, pcts[k]),
+				      "one-pass p%g differs", pcts[k]);
+		ior_hist__percentiles(&sum, unsorted, out, 4);
+		for (size_t k = 0; k < 4; k++)
+			ck_assert_uint_eq(out[k], ior_hist__percentile(&sum, unsorted[k]));
+	}
 	check_against_exact(&sum, v, N, "merged");
 	ior_hist__free(&sum);
 	ior_hist__free(&all);
