@@ -297,6 +297,38 @@ START_TEST(test_time_local_zone)
 }
 END_TEST
 
+/* The documented use: the option table inside a command's getopt_long loop. */
+START_TEST(test_filter_getopt)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'}, IOR_FILTER_LONG_OPTIONS, {NULL, 0, NULL, 0}};
+	char *argv[] = {"top",	"--pid", "10", "--json", "--failed", "--syscall=openat",
+			"FILE", NULL};
+	int argc = 7, c, json = 0;
+	struct ior_header h = header();
+	struct ior_filter f;
+	struct ior_revent re = revent(1);
+
+	ior_filter__init(&f);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+		if (c == 'j')
+			json = 1;
+		else
+			ck_assert_msg(ior_filter__is_opt(c) &&
+					  ior_filter__parse_opt(&f, c, optarg) == 0,
+				      "option %d: %s", c, f.err);
+	}
+	ck_assert_int_eq(json, 1);
+	ck_assert_str_eq(argv[optind], "FILE");
+	ck_assert_int_eq(ior_filter__bind(&f, &h), 0);
+	ck_assert(ior_filter__match(&f, &re));
+	re = revent(4);
+	ck_assert(!ior_filter__match(&f, &re));
+	ior_filter__free(&f);
+}
+END_TEST
+
 Suite *filter_suite(void)
 {
 	Suite *s = suite_create("filter");
@@ -307,6 +339,7 @@ Suite *filter_suite(void)
 	tcase_add_loop_test(tc, test_filter_errors, 0,
 			    sizeof(error_cases) / sizeof(error_cases[0]));
 	tcase_add_test(tc, test_filter_empty_window);
+	tcase_add_test(tc, test_filter_getopt);
 	tcase_add_loop_test(tc, test_time_spec_parse, 0,
 			    sizeof(spec_cases) / sizeof(spec_cases[0]));
 	tcase_add_loop_test(tc, test_time_spec_bad, 0, sizeof(bad_specs) / sizeof(bad_specs[0]));
