@@ -93,7 +93,7 @@ static inline int ior_hist__record(struct ior_hist *h, uint64_t v)
 	return 0;
 }
 
-/* Add every value of src to dst. 0 or -ENOMEM (dst then unchanged). */
+/* Add every value of src to dst (dst != src). 0 or -ENOMEM (dst then unchanged). */
 int ior_hist__merge(struct ior_hist *dst, const struct ior_hist *src);
 
 /* Free the counts and zero the histogram (ready for reuse). NULL is a no-op. */
