@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ior-analyze dump: every event, one line each, strace-like:
+ *   12.000345 bash(1234/1234) openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3 <0.000012>
+ * or NDJSON with --json. Arguments are shown in the syscall's argument order, from the
+ * fields the recording has for it (common/syscalls.c).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "analyzer/buf.h"
+#include "analyzer/cmd.h"
+#include "analyzer/decode.h"
+#include "analyzer/escape.h"
+#include "common/log.h"
+
+static const char dump_help[] =
+	"Usage: ior-analyze dump [OPTIONS] FILE\n\n"
+	"Print every recorded syscall, one per line, in the order they completed:\n"
+	"  TIME COMM(PID/TID) SYSCALL(ARGS) = RESULT <DURATION>\n"
+	"TIME is seconds since the recording start; an fd argument is followed by its\n"
+	"file in angle brackets (3</etc/passwd>); lost events and process changes are\n"
+	"shown as comments.\n\n"
+	"Options:\n"
+	"  --json                  one JSON object per line (NDJSON); bytes that are not\n"
+	"                          UTF-8 and backslashes in strings appear as \\xNN\n"
+	"  --salvage               also read a truncated last chunk (unverified)\n"
+	"  -h, --help              this help\n\n" IOR_FILTER_HELP
+	"\nExamples:\n"
+	"  ior-analyze dump db.ior | less\n"
+	"  ior-analyze dump --failed --path '/etc/**' db.ior\n"
+	"  ior-analyze dump --json --syscall fsync,fdatasync --min-duration 1ms db.ior\n";
+
+/* A quoted string argument, C-escaped as strace does, marked when the recorder cut it. */
+static void put_string(struct ior_buf *b, const char *s, size_t len, bool truncated)
+{
+	ior_buf__addc(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			ior_buf__addf(b, "\\%c", c);
+		else if (c == '\n')
+			ior_buf__adds(b, "\\n");
+		else if (c < 0x20 || c >= 0x7f)
+			ior_buf__addf(b, "\\x%02x", c);
+		else
+			ior_buf__addc(b, (char)c);
+	}
+	ior_buf__addc(b, '"');
+	if (truncated)
+		ior_buf__adds(b, "...");
+}
+
+static void put_fd(struct ior_buf *b, const struct ior_revent *re, int32_t fd, bool first)
+{
+	if (fd == IOR_AT_FDCWD) {
+		ior_buf__adds(b, "AT_FDCWD");
+		return;
+	}
+	ior_buf__add_i64(b, fd);
+	/* the file behind the main fd, when the replay knows it */
+	if (first && re->kind != IOR_FD_KIND_NONE && re->path && !re->ev.path && re->resolved) {
+		ior_buf__addc(b, '<');
+		ior_buf__add(b, re->path, re->path_len);
+		ior_buf__addc(b, '>');
+	}
+}
+
+static bool is_mode(const struct ior_revent *re)
+{
+	return re->cls == IOR_CLASS_OPEN || re->cls == IOR_CLASS_META || re->cls == IOR_CLASS_DIR ||
+	       re->cls == IOR_CLASS_NAME || re->cls == IOR_CLASS_STAT;
+}
+
+/* One argument at 1-based position pos, if the descriptor maps a field there. */
+static bool put_arg(struct ior_buf *b, const struct ior_revent *re, unsigned pos)
+{
+	const struct ior_syscall_desc *d = re->desc;
+	const struct ior_event *ev = &re->ev;
+	size_t len;
+	const char *s;
+
+	if (d->fd == pos) {
+		put_fd(b, re, ev->fd, true);
+	} else if (d->fd2 == pos) {
+		put_fd(b, re, ev->fd2, false);
+	} else if (d->path == pos || d->path2 == pos) {
+		bool first = d->path == pos;
+
+		s = first ? re->path : re->path2;
+		len = first ? re->path_len : re->path2_len;
+		if (first && (!ev->path || !re->path))
+			ior_buf__adds(b, ev->str_flags & IOR_STR_PATH_UNREADABLE ? "<unreadable>" : "NULL");
+		else if (!first && !ev->path2)
+			ior_buf__adds(b, ev->str_flags & IOR_STR_PATH2_UNREADABLE ? "<unreadable>" : "NULL");
+		else
+			put_string(b, s, len, ev->str_flags & (first ? IOR_STR_PATH_TRUNCATED
+								       : IOR_STR_PATH2_TRUNCATED));
+	} else if (d->flags == pos) {
+		ior_decode_flags(b, re->syscall, ev->flags);
+	} else if (d->aux == pos) {
+		if (is_mode(re))
+			ior_buf__addf(b, "0%" PRIo64, ev->aux);
+		else
+			ior_buf__add_u64(b, ev->aux);
+	} else if (d->bytes == pos) {
+		ior_buf__add_u64(b, ev->bytes);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void put_args(struct ior_buf *b, const struct ior_revent *re)
+{
+	bool any = false;
+
+	if (!re->desc) {
+		ior_buf__adds(b, "...");
+		return;
+	}
+	for (unsigned pos = IOR_ARG1; pos <= IOR_ARG6; pos++) {
+		size_t at = b->len;
+
+		if (any)
+			ior_buf__adds(b, ", ");
+		if (put_arg(b, re, pos))
+			any = true;
+		else
+			b->len = at;
+	}
+	if (re->desc->special == IOR_SPECIAL_FD_PAIR && re->ev.ret == 0)
+		ior_buf__addf(b, "%s[%d, %d]", any ? " => " : "", re->ev.fd, re->ev.fd2);
+}
+
+static void put_result(struct ior_buf *b, const struct ior_revent *re)
+{
+	int64_t ret = re->ev.ret;
+
+	if (ret < 0 && ret >= -4095) {
+		ior_buf__adds(b, " = -1 ");
+		ior_decode_errno(b, -ret);
+	} else if (re->desc && re->desc->ret == IOR_RET_ADDR) {
+		ior_buf__addf(b, " = %#" PRIx64, (uint64_t)ret);
+	} else {
+		ior_buf__addf(b, " = %" PRId64, ret);
+	}
+}
+
+static void dump_text(struct ior_buf *b, const struct ior_revent *re)
+{
+	char t[32], d[32];
+
+	ior_fmt_seconds(t, sizeof(t), re->rel_ns);
+	ior_fmt_seconds(d, sizeof(d), (int64_t)re->ev.dur_ns);
+	ior_buf__addf(b, "%s %s(%u/%u) %s(", t, re->comm, re->ev.pid, re->ev.tid, re->syscall);
+	put_args(b, re);
+	ior_buf__addc(b, ')');
+	put_result(b, re);
+	ior_buf__addf(b, " <%s>\n", d);
+}
+
+static void json_str(struct ior_buf *b, const char *key, const char *s, size_t len)
+{
+	ior_buf__addf(b, ",\"%s\":", key);
+	if (s)
+		ior_json_string(b, s, len);
+	else
+		ior_buf__adds(b, "null");
+}
+
+static void json_fd(struct ior_buf *b, const char *key, int32_t fd)
+{
+	if (fd == IOR_FD_NONE)
+		ior_buf__addf(b, ",\"%s\":null", key);
+	else
+		ior_buf__addf(b, ",\"%s\":%d", key, fd);
+}
+
+static void dump_json(struct ior_buf *b, const struct ior_revent *re)
+{
+	const struct ior_event *ev = &re->ev;
+	char t[32];
+
+	ior_fmt_seconds(t, sizeof(t), re->rel_ns);
+	ior_buf__addf(b, "{\"time\":%s,\"start_ns\":%" PRId64 ",\"dur_ns\":%" PRIu64, t,
+		      ev->start_ns, ev->dur_ns);
+	json_str(b, "comm", re->comm, strlen(re->comm));
+	ior_buf__addf(b, ",\"pid\":%u,\"tid\":%u,\"syscall\":\"%s\",\"class\":\"%s\"", ev->pid,
+		      ev->tid, re->syscall, ior_class_name(re->cls));
+	ior_buf__addf(b, ",\"ret\":%" PRId64 ",\"errno\":", ev->ret);
+	if (ev->ret < 0 && ev->ret >= -4095)
+		ior_buf__addf(b, "\"%s\"", ior_errno_name(-ev->ret));
+	else
+		ior_buf__adds(b, "null");
+	json_fd(b, "fd", ev->fd);
+	json_fd(b, "fd2", ev->fd2);
+	json_str(b, "path", re->path, re->path_len);
+	json_str(b, "path2", re->path2, re->path2_len);
+	ior_buf__addf(b, ",\"resolved\":%s,\"bytes\":%" PRIu64 ",\"flags\":", re->resolved ? "true" : "false",
+		      ev->bytes);
+	struct ior_buf fl = IOR_BUF_INIT;
+
+	ior_decode_flags(&fl, re->syscall, ev->flags);
+	ior_json_string(b, fl.data ? fl.data : "", fl.len);
+	ior_buf__free(&fl);
+	ior_buf__addf(b, ",\"flags_raw\":%" PRIu64 ",\"aux\":%" PRIu64 ",\"gap_ns\":%" PRIu64 "}\n",
+		      ev->flags, ev->aux, re->gap_ns);
+}
+
+static void dump_other(struct ior_buf *b, const struct ior_record *rec, const struct ior_header *h,
+		       bool json)
+{
+	char t[32];
+
+	if (rec->type == IOR_REC_LOST) {
+		ior_fmt_seconds(t, sizeof(t), rec->lost.time_ns - h->start_ns);
+		if (json)
+			ior_buf__addf(b, "{\"time\":%s,\"lost\":%" PRIu64 ",\"cpu\":%u}\n", t,
+				      rec->lost.count, rec->lost.cpu);
+		else
+			ior_buf__addf(b, "%s # %" PRIu64 " events lost on cpu %u\n", t,
+				      rec->lost.count, rec->lost.cpu);
+	}
+}
+
+static int dump_all(struct ior_input *in, const struct ior_filter *f, bool json)
+{
+	struct ior_buf b = IOR_BUF_INIT;
+	struct ior_revent re;
+	struct ior_record rec;
+	int n;
+
+	while ((n = ior_input__next(in, f, &re, &rec)) > 0) {
+		ior_buf__reset(&b);
+		if (n == 2)
+			dump_other(&b, &rec, ior_reader__header(in->r), json);
+		else if (json)
+			dump_json(&b, &re);
+		else
+			dump_text(&b, &re);
+		if (b.oom || fwrite(ior_buf__str(&b), 1, b.len, stdout) != b.len) {
+			n = -1;
+			break;
+		}
+	}
+	ior_buf__free(&b);
+	return n < 0 ? IOR_EXIT_FAIL : IOR_EXIT_OK;
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' },
+					      { "json", no_argument, NULL, 'j' },
+					      { "salvage", no_argument, NULL, 's' },
+					      IOR_FILTER_LONG_OPTIONS, { 0 } };
+	struct ior_filter f;
+	struct ior_input in = { 0 };
+	bool json = false, salvage = false;
+	int opt, status;
+
+	ior_filter__init(&f);
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(dump_help, stdout);
+			ior_filter__free(&f);
+			return ior_finish_stdout(IOR_EXIT_OK);
+		} else if (opt == 'j') {
+			json = true;
+		} else if (opt == 's') {
+			salvage = true;
+		} else if (!ior_filter__is_opt(opt) || ior_filter_opt_or_fail(&f, opt, optarg)) {
+			ior_filter__free(&f);
+			return ior_usage_hint("dump");
+		}
+	}
+	if (optind != argc - 1) {
+		ior_err("dump takes one recording");
+		ior_filter__free(&f);
+		return ior_usage_hint("dump");
+	}
+	status = ior_input__open(&in, argv[optind], salvage);
+	if (!status)
+		status = ior_filter_bind_or_fail(&f, &in);
+	if (!status)
+		status = dump_all(&in, &f, json);
+	if (in.r)
+		ior_input__close(&in);
+	ior_filter__free(&f);
+	return ior_finish_stdout(status);
+}
