@@ -40,24 +40,33 @@ static inline uint8_t *cbor_put_head(uint8_t *p, unsigned major, uint64_t v)
 	uint8_t m = (uint8_t)(major << 5);
 
 	if (v < 24) {
-		*p++ = m | (uint8_t)v;
-	} else if (v <= 0xff) {
-		*p++ = m | 24;
-		*p++ = (uint8_t)v;
-	} else if (v <= 0xffff) {
-		*p++ = m | 25;
-		*p++ = (uint8_t)(v >> 8);
-		*p++ = (uint8_t)v;
-	} else if (v <= 0xffffffffu) {
-		*p++ = m | 26;
-		for (int s = 24; s >= 0; s -= 8)
-			*p++ = (uint8_t)(v >> s);
-	} else {
-		*p++ = m | 27;
-		for (int s = 56; s >= 0; s -= 8)
-			*p++ = (uint8_t)(v >> s);
+		*p = m | (uint8_t)v;
+		return p + 1;
 	}
-	return p;
+	if (v <= 0xff) {
+		p[0] = m | 24;
+		p[1] = (uint8_t)v;
+		return p + 2;
+	}
+	if (v <= 0xffff) {
+		uint16_t be = __builtin_bswap16((uint16_t)v);
+
+		p[0] = m | 25;
+		memcpy(p + 1, &be, 2);
+		return p + 3;
+	}
+	if (v <= 0xffffffffu) {
+		uint32_t be = __builtin_bswap32((uint32_t)v);
+
+		p[0] = m | 26;
+		memcpy(p + 1, &be, 4);
+		return p + 5;
+	}
+	uint64_t be = __builtin_bswap64(v);
+
+	p[0] = m | 27;
+	memcpy(p + 1, &be, 8);
+	return p + 9;
 }
 
 static inline uint8_t *cbor_put_uint(uint8_t *p, uint64_t v)
@@ -98,33 +107,62 @@ struct cbor_in {
 /*
  * Read one head. Returns false on truncation or on what this format never uses
  * (indefinite lengths, reserved additional info). *v is the argument; for major 7 it is
- * the simple value or raw float bits.
+ * the simple value or raw float bits. Multi-byte arguments are big-endian.
  */
 static inline bool cbor_get_head(struct cbor_in *in, unsigned *major, uint64_t *v)
 {
 	const uint8_t *p = in->p;
-	unsigned ai, n;
-	uint64_t x = 0;
+	size_t left = (size_t)(in->end - p);
+	unsigned ai;
 
-	if (p >= in->end)
+	if (!left)
 		return false;
 	*major = *p >> 5;
-	ai = *p++ & 31;
+	ai = *p & 31;
 	if (ai < 24) {
 		*v = ai;
-		in->p = p;
+		in->p = p + 1;
 		return true;
 	}
-	if (ai > 27)
-		return false;
-	n = 1u << (ai - 24);
-	if ((size_t)(in->end - p) < n)
-		return false;
-	for (unsigned i = 0; i < n; i++)
-		x = x << 8 | p[i];
-	*v = x;
-	in->p = p + n;
-	return true;
+	switch (ai) {
+	case 24:
+		if (left < 2)
+			return false;
+		*v = p[1];
+		in->p = p + 2;
+		return true;
+	case 25: {
+		uint16_t x;
+
+		if (left < 3)
+			return false;
+		memcpy(&x, p + 1, 2);
+		*v = __builtin_bswap16(x);
+		in->p = p + 3;
+		return true;
+	}
+	case 26: {
+		uint32_t x;
+
+		if (left < 5)
+			return false;
+		memcpy(&x, p + 1, 4);
+		*v = __builtin_bswap32(x);
+		in->p = p + 5;
+		return true;
+	}
+	case 27: {
+		uint64_t x;
+
+		if (left < 9)
+			return false;
+		memcpy(&x, p + 1, 8);
+		*v = __builtin_bswap64(x);
+		in->p = p + 9;
+		return true;
+	}
+	}
+	return false; /* indefinite lengths and reserved values are not used */
 }
 
 /* An integer item (major 0 or 1) as int64; false when absent, of another type or out of range. */

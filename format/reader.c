@@ -495,15 +495,28 @@ static bool get_str_id(struct ior_reader *r, uint32_t *id)
 	return get_u32(&r->cur, id) && (*id == 0 || tables_string(&r->t, *id, NULL));
 }
 
+/* bytes: a count, or null for "equal to the (positive) return value" */
+static bool get_bytes(struct cbor_in *in, struct ior_event *ev)
+{
+	if (in->p < in->end && *in->p == CBOR_NULL) {
+		if (ev->ret <= 0)
+			return false;
+		in->p++;
+		ev->bytes = (uint64_t)ev->ret;
+		return true;
+	}
+	return cbor_get_u64(in, &ev->bytes);
+}
+
 static bool get_optional(struct ior_reader *r, uint64_t i, struct ior_event *ev)
 {
 	struct cbor_in *in = &r->cur;
 
 	switch (i) {
 	case IOR_EV_FD: return get_fd(in, &ev->fd);
-	case IOR_EV_BYTES: return cbor_get_u64(in, &ev->bytes);
-	case IOR_EV_FLAGS: return cbor_get_u64(in, &ev->flags);
+	case IOR_EV_BYTES: return get_bytes(in, ev);
 	case IOR_EV_AUX: return cbor_get_u64(in, &ev->aux);
+	case IOR_EV_FLAGS: return cbor_get_u64(in, &ev->flags);
 	case IOR_EV_PATH: return get_str_id(r, &ev->path);
 	case IOR_EV_PATH2: return get_str_id(r, &ev->path2);
 	case IOR_EV_FD2: return get_fd(in, &ev->fd2);

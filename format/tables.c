@@ -31,6 +31,9 @@ void tables_free(struct reader_tables *t)
 	}
 	ior_u64map__free(&t->strings);
 	ior_u64map__free(&t->threads);
+	free(t->str_small);
+	free(t->thr_small);
+	free(t->thr_small_set);
 	free(t->str_ptr);
 	free(t->str_len);
 	free(t->syscalls);
@@ -79,14 +82,45 @@ char *tables_strdup(struct reader_tables *t, const void *s, size_t len)
 	return p;
 }
 
+/* Grow a small-id array to hold index id; elem bytes each, zero-filled. */
+static int grow_small(void *pp, uint32_t *n, uint64_t id, size_t elem)
+{
+	void **p = pp;
+	uint32_t cap = *n ? *n : 256;
+	void *q;
+
+	while (cap <= id)
+		cap *= 2;
+	q = realloc(*p, (size_t)cap * elem);
+	if (!q)
+		return -ENOMEM;
+	memset((char *)q + (size_t)*n * elem, 0, (size_t)(cap - *n) * elem);
+	*p = q;
+	*n = cap;
+	return 0;
+}
+
+/* The index slot of string id (allocated when absent); NULL on ENOMEM. */
+static uint64_t *string_slot(struct reader_tables *t, uint64_t id, uint64_t *tmp)
+{
+	if (id < TABLES_SMALL_IDS) {
+		if (id >= t->str_small_n &&
+		    grow_small(&t->str_small, &t->str_small_n, id, sizeof(uint32_t)))
+			return NULL;
+		*tmp = t->str_small[id];
+		return tmp;
+	}
+	return ior_u64map__slot(&t->strings, id);
+}
+
 int tables_define_string(struct reader_tables *t, uint64_t id, const void *s, size_t len)
 {
-	uint64_t *slot;
+	uint64_t *slot, tmp;
 	char *copy;
 
 	if (id == 0 || id > UINT32_MAX || len > UINT32_MAX)
 		return -EINVAL;
-	slot = ior_u64map__slot(&t->strings, id);
+	slot = string_slot(t, id, &tmp);
 	if (!slot)
 		return -ENOMEM;
 	if (*slot) {
@@ -114,18 +148,27 @@ int tables_define_string(struct reader_tables *t, uint64_t id, const void *s, si
 	t->str_ptr[t->nstr] = copy;
 	t->str_len[t->nstr] = (uint32_t)len;
 	*slot = ++t->nstr;
+	if (slot == &tmp)
+		t->str_small[id] = (uint32_t)*slot;
 	return 0;
 }
 
 const char *tables_string(const struct reader_tables *t, uint32_t id, size_t *len)
 {
-	uint64_t *slot = id ? ior_u64map__find(&t->strings, id) : NULL;
+	uint64_t i;
 
-	if (!slot)
+	if (id < t->str_small_n) {
+		i = t->str_small[id];
+	} else {
+		uint64_t *slot = id >= TABLES_SMALL_IDS ? ior_u64map__find(&t->strings, id) : NULL;
+
+		i = slot ? *slot : 0;
+	}
+	if (!i)
 		return NULL;
 	if (len)
-		*len = t->str_len[*slot - 1];
-	return t->str_ptr[*slot - 1];
+		*len = t->str_len[i - 1];
+	return t->str_ptr[i - 1];
 }
 
 int tables_define_thread(struct reader_tables *t, uint64_t id, uint32_t pid, uint32_t tid)
@@ -134,32 +177,41 @@ int tables_define_thread(struct reader_tables *t, uint64_t id, uint32_t pid, uin
 
 	if (id == 0)
 		return -EINVAL;
+	if (id < TABLES_SMALL_IDS) {
+		uint32_t n = t->thr_small_n;
+
+		if (id >= n) {
+			if (grow_small(&t->thr_small, &t->thr_small_n, id, sizeof(*t->thr_small)) ||
+			    grow_small(&t->thr_small_set, &n, id, 1))
+				return -ENOMEM;
+		}
+		t->thr_small[id] = (struct reader_thread){ pid, tid };
+		t->thr_small_set[id] = 1;
+		return 0;
+	}
 	slot = ior_u64map__slot(&t->threads, id);
 	if (!slot)
 		return -ENOMEM;
 	*slot = (uint64_t)pid << 32 | tid;
-	if (t->last_thread_id == id)
-		t->last_thread = *slot;
 	return 0;
 }
 
 bool tables_thread(struct reader_tables *t, uint64_t id, uint32_t *pid, uint32_t *tid)
 {
-	uint64_t v;
+	uint64_t *slot;
 
-	if (id && id == t->last_thread_id) {
-		v = t->last_thread;
-	} else {
-		uint64_t *slot = id ? ior_u64map__find(&t->threads, id) : NULL;
-
-		if (!slot)
+	if (id < t->thr_small_n) {
+		if (!t->thr_small_set[id])
 			return false;
-		v = *slot;
-		t->last_thread_id = id;
-		t->last_thread = v;
+		*pid = t->thr_small[id].pid;
+		*tid = t->thr_small[id].tid;
+		return true;
 	}
-	*pid = (uint32_t)(v >> 32);
-	*tid = (uint32_t)v;
+	slot = id >= TABLES_SMALL_IDS ? ior_u64map__find(&t->threads, id) : NULL;
+	if (!slot)
+		return false;
+	*pid = (uint32_t)(*slot >> 32);
+	*tid = (uint32_t)*slot;
 	return true;
 }
 

@@ -16,14 +16,25 @@
 
 struct arena_block;
 
+/* Ids below this are looked up in arrays (the common case: the writer numbers from 1). */
+#define TABLES_SMALL_IDS 65536u
+
+struct reader_thread {
+	uint32_t pid, tid;
+};
+
 struct reader_tables {
-	struct ior_u64map strings; /* id -> (arena pointer index) */
+	uint32_t *str_small;       /* id -> index + 1, ids < str_small_n */
+	uint32_t str_small_n;
+	struct reader_thread *thr_small;
+	uint8_t *thr_small_set;
+	uint32_t thr_small_n;
+	struct ior_u64map strings; /* larger ids: id -> index + 1 */
 	const char **str_ptr;
 	uint32_t *str_len;
 	size_t nstr, str_cap;
 	struct arena_block *blocks;
-	struct ior_u64map threads; /* id -> pid << 32 | tid */
-	uint64_t last_thread_id, last_thread;
+	struct ior_u64map threads; /* larger ids: id -> pid << 32 | tid */
 	const char **syscalls;     /* by number, < IOR_SYSCALL_NR_MAX */
 	uint32_t nsyscalls;
 };

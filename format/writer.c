@@ -294,10 +294,10 @@ static unsigned event_nfields(const struct ior_event *ev)
 		return IOR_EV_PATH2 + 1;
 	if (ev->path)
 		return IOR_EV_PATH + 1;
-	if (ev->aux)
-		return IOR_EV_AUX + 1;
 	if (ev->flags)
 		return IOR_EV_FLAGS + 1;
+	if (ev->aux)
+		return IOR_EV_AUX + 1;
 	if (ev->bytes)
 		return IOR_EV_BYTES + 1;
 	if (ev->fd != IOR_FD_NONE)
@@ -314,6 +314,16 @@ static uint8_t *put_fd(uint8_t *p, int32_t fd)
 	return cbor_put_int(p, fd);
 }
 
+/* bytes equal to a positive return value (reads, writes) cost one byte: null. */
+static uint8_t *put_bytes(uint8_t *p, uint64_t bytes, int64_t ret)
+{
+	if (ret > 0 && bytes == (uint64_t)ret) {
+		*p++ = CBOR_NULL;
+		return p;
+	}
+	return cbor_put_uint(p, bytes);
+}
+
 static uint8_t *encode_event(uint8_t *p, const struct ior_event *ev, uint32_t thread,
 			     int64_t base)
 {
@@ -328,11 +338,11 @@ static uint8_t *encode_event(uint8_t *p, const struct ior_event *ev, uint32_t th
 	if (n > IOR_EV_FD)
 		p = put_fd(p, ev->fd);
 	if (n > IOR_EV_BYTES)
-		p = cbor_put_uint(p, ev->bytes);
-	if (n > IOR_EV_FLAGS)
-		p = cbor_put_uint(p, ev->flags);
+		p = put_bytes(p, ev->bytes, ev->ret);
 	if (n > IOR_EV_AUX)
 		p = cbor_put_uint(p, ev->aux);
+	if (n > IOR_EV_FLAGS)
+		p = cbor_put_uint(p, ev->flags);
 	if (n > IOR_EV_PATH)
 		p = cbor_put_uint(p, ev->path);
 	if (n > IOR_EV_PATH2)
