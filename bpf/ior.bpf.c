@@ -34,6 +34,9 @@ const volatile char prefix[IOR_WIRE_PREFIX_MAX];
 const volatile __u64 wakeup_bytes; /* wake the consumer past this much unread data */
 const volatile struct ior_wire_plan plan[IOR_WIRE_MAX_NR];
 
+/* Set by the recorder when it stops: the programs may stay attached a while longer. */
+volatile __u32 stopped;
+
 /* ---- maps --------------------------------------------------------------------- */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -164,7 +167,7 @@ static __always_inline bool task_wanted(__u64 pid_tgid)
 {
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 
-	if (tgid == self_tgid)
+	if (tgid == self_tgid || stopped)
 		return false;
 	if (filter_pid || filter_tid) {
 		bool hit = false;
@@ -499,7 +502,7 @@ int BPF_PROG(ior_btf_enter, struct pt_regs *regs, long id)
 {
 	struct slot *s;
 
-	if ((__u64)id >= IOR_WIRE_MAX_NR || !plan[id].on)
+	if ((__u64)id >= IOR_WIRE_MAX_NR || !plan[id].on || stopped)
 		return 0;
 	s = enter_slot();
 	if (!s)
@@ -514,7 +517,7 @@ int BPF_PROG(ior_btf_exit, struct pt_regs *regs, long ret)
 {
 	__u64 nr = SC_NR(regs);
 
-	if (nr >= IOR_WIRE_MAX_NR || !plan[nr].on)
+	if (nr >= IOR_WIRE_MAX_NR || !plan[nr].on || stopped)
 		return 0;
 	return on_exit(nr, ret);
 }
@@ -538,7 +541,7 @@ struct sc_exit_ctx {
 
 static __always_inline struct slot *tp_enter_slot(__u32 nr)
 {
-	if (nr >= IOR_WIRE_MAX_NR || !plan[nr].on)
+	if (nr >= IOR_WIRE_MAX_NR || !plan[nr].on || stopped)
 		return NULL;
 	return enter_slot();
 }
@@ -576,7 +579,7 @@ int ior_tp_exit(struct sc_exit_ctx *ctx)
 {
 	__u32 nr = ctx->nr;
 
-	if (nr >= IOR_WIRE_MAX_NR || !plan[nr].on)
+	if (nr >= IOR_WIRE_MAX_NR || !plan[nr].on || stopped)
 		return 0;
 	return on_exit(nr, ctx->ret);
 }

@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,9 +186,54 @@ int ior_capture__attach(struct ior_capture *c, char *err, size_t errlen)
 	return ret;
 }
 
+void ior_capture__stop(struct ior_capture *c)
+{
+	__atomic_store_n(&c->skel->bss->stopped, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * The last detach from a syscall tracepoint waits for RCU grace periods under a global
+ * mutex: ~65 ms each on a kernel with faultable syscall tracepoints, 18 s for the
+ * tracepoint mode's ~280. A child process inherits the links and releases them after
+ * we let go of ours (the release happens where the last reference goes); the programs
+ * are stopped already and cost next to nothing meanwhile.
+ */
+static bool detach_in_background(struct ior_capture *c)
+{
+	int go[2];
+	char one;
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC))
+		return false;
+	pid = fork();
+	if (pid < 0) {
+		close(go[0]);
+		close(go[1]);
+		return false;
+	}
+	if (pid == 0) {
+		setsid();
+		close(go[1]);
+		/* wait until the parent's references are gone, then release */
+		while (read(go[0], &one, 1) < 0 && errno == EINTR)
+			;
+		for (unsigned int i = 0; i < c->nlinks; i++)
+			bpf_link__destroy(c->links[i]);
+		_exit(0);
+	}
+	close(go[0]);
+	while (c->nlinks)
+		bpf_link__destroy(c->links[--c->nlinks]);
+	close(go[1]); /* EOF: the child's turn */
+	return true;
+}
+
 void ior_capture__detach(struct ior_capture *c)
 {
-	/* syscall hooks first, so that no event refers to a process we stop following */
+	ior_capture__stop(c);
+	if (c->nlinks > 16 && detach_in_background(c))
+		return;
 	while (c->nlinks)
 		bpf_link__destroy(c->links[--c->nlinks]);
 }

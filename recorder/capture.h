@@ -43,7 +43,14 @@ struct ior_capture *ior_capture__open(const struct ior_capture_opts *opts, char 
 /* Attach every program. Returns 0 or -errno with err filled. Takes ~ms to ~100 ms. */
 int ior_capture__attach(struct ior_capture *c, char *err, size_t errlen);
 
-/* Stop recording: detach every program (records already in the ring buffer stay). */
+/* Stop recording at once: the programs record nothing more, even while attached. */
+void ior_capture__stop(struct ior_capture *c);
+
+/*
+ * Stop and detach every program (records already in the ring buffer stay). Many
+ * syscall tracepoints are released by a short-lived child process, as their release is
+ * slow (see capture.c).
+ */
 void ior_capture__detach(struct ior_capture *c);
 
 /* Programs attached by the last __attach(). */

@@ -454,8 +454,8 @@ int ior_session__finish(struct ior_session *r)
 	struct stat st;
 	int ret;
 
-	ior_capture__detach(r->cap);
-	/* a program still running on another CPU may submit after the detach returns */
+	ior_capture__stop(r->cap);
+	/* a program still running on another CPU may submit after the flag is set */
 	if (!r->drain.err) {
 		usleep(10000);
 		ring_buffer__consume(r->rb);

@@ -19,6 +19,9 @@ tier() {
 }
 
 tier "unit tests (Check)" "$B/tests/check-runner"
+# Real BPF on the real kernel: ior-record on the workloads (needs root; says why if not).
+tier "BPF integration: ior-record on tests/workloads" \
+	env IOR_BPF_TESTS=1 CK_RUN_SUITE=recorder_bpf "$B/tests/check-runner"
 for t in tests/cli/*.sh; do
 	[ -e "$t" ] || continue
 	tier "cli: $t" sh "$t"
