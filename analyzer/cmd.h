@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "analyzer/agg.h"
+#include "analyzer/flamegraph.h"
 #include "analyzer/filter.h"
 #include "analyzer/replay.h"
 #include "format/ior_format.h"
@@ -58,6 +60,67 @@ int ior_usage_hint(const char *cmd);
 
 /* Flush and check stdout: a write error (full disk, closed pipe) is a failure. */
 int ior_finish_stdout(int status);
+
+/*
+ * Options shared by the commands that aggregate (collapse, flamegraph, top, diff):
+ * --fields/--by, --weight, --path-frames, --salvage and the FILTERS.
+ */
+struct ior_agg_cli {
+	struct ior_fields fields;
+	bool fields_set;
+	enum ior_weight weight;
+	bool path_frames;
+	bool salvage;
+	struct ior_filter filter;
+};
+
+enum {
+	IOR_OPT_FIELDS = 0x2000,
+	IOR_OPT_WEIGHT,
+	IOR_OPT_PATH_FRAMES,
+	IOR_OPT_SALVAGE,
+};
+
+#define IOR_AGG_LONG_OPTIONS                                                                       \
+	{ "fields", required_argument, NULL, IOR_OPT_FIELDS },                                     \
+	{ "by", required_argument, NULL, IOR_OPT_FIELDS },                                         \
+	{ "weight", required_argument, NULL, IOR_OPT_WEIGHT },                                     \
+	{ "path-frames", no_argument, NULL, IOR_OPT_PATH_FRAMES },                                 \
+	{ "salvage", no_argument, NULL, IOR_OPT_SALVAGE }, IOR_FILTER_LONG_OPTIONS
+
+/* Defaults: fields (a comma list), weight duration. */
+void ior_agg_cli__init(struct ior_agg_cli *c, const char *default_fields);
+void ior_agg_cli__free(struct ior_agg_cli *c);
+
+/*
+ * Handle opt if it is one of IOR_AGG_LONG_OPTIONS: 0 when handled, 1 when not ours,
+ * IOR_EXIT_USAGE after printing the error.
+ */
+int ior_agg_cli__opt(struct ior_agg_cli *c, int opt, const char *arg);
+
+/*
+ * Open name, bind the filter, and add every matching event to a new aggregation over
+ * c's fields. On success *in stays open (header, stats) and *out is the aggregation
+ * (free with ior_agg__free); else an exit status after printing the error.
+ */
+int ior_agg_cli__run(struct ior_agg_cli *c, const char *name, const struct ior_agg_opts *ao,
+		     struct ior_input *in, struct ior_agg **out);
+
+/* Flame graph helpers shared by flamegraph and diff (analyzer/cmd_flamegraph.c). */
+struct ior_flame;
+struct ior_flame_opts;
+struct ior_buf;
+enum ior_flame_unit ior_weight_unit(enum ior_weight w);
+int ior_flame_add_frames(struct ior_flame *fg, struct ior_buf *line, const char *frames,
+			 size_t len, uint64_t a, uint64_t b, bool diff);
+int ior_flame_write_file(struct ior_flame *fg, const char *path, const struct ior_flame_opts *o);
+
+/* "db1: 2026-11-26 13:05:00 + 60.0 s" for titles. */
+void ior_describe_recording(char *buf, size_t len, struct ior_input *in);
+
+/* Human units for tables: "850ns", "12.3us", "4.56ms", "7.890s"; "512B", "4.0KiB". */
+void ior_fmt_dur(char *buf, size_t len, double ns);
+void ior_fmt_bytes(char *buf, size_t len, double bytes);
 
 /* Seconds with microseconds, for times relative to the recording start. */
 void ior_fmt_seconds(char *buf, size_t len, int64_t ns);

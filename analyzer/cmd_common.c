@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -127,4 +128,120 @@ void ior_fmt_seconds(char *buf, size_t len, int64_t ns)
 
 	snprintf(buf, len, "%s%" PRIu64 ".%06" PRIu64, sign, a / 1000000000u,
 		 a % 1000000000u / 1000u);
+}
+
+void ior_agg_cli__init(struct ior_agg_cli *c, const char *default_fields)
+{
+	char err[256];
+
+	memset(c, 0, sizeof(*c));
+	ior_fields__parse(&c->fields, default_fields, err, sizeof(err));
+	c->weight = IOR_WEIGHT_DURATION;
+	ior_filter__init(&c->filter);
+}
+
+void ior_agg_cli__free(struct ior_agg_cli *c)
+{
+	ior_filter__free(&c->filter);
+}
+
+int ior_agg_cli__opt(struct ior_agg_cli *c, int opt, const char *arg)
+{
+	char err[256];
+
+	switch (opt) {
+	case IOR_OPT_FIELDS:
+		if (ior_fields__parse(&c->fields, arg, err, sizeof(err))) {
+			ior_err("%s", err);
+			return IOR_EXIT_USAGE;
+		}
+		c->fields_set = true;
+		return 0;
+	case IOR_OPT_WEIGHT:
+		if (ior_weight_parse(arg, &c->weight)) {
+			ior_err("unknown weight '%s' (valid: count, duration, bytes, gap)", arg);
+			return IOR_EXIT_USAGE;
+		}
+		return 0;
+	case IOR_OPT_PATH_FRAMES:
+		c->path_frames = true;
+		return 0;
+	case IOR_OPT_SALVAGE:
+		c->salvage = true;
+		return 0;
+	}
+	if (ior_filter__is_opt(opt))
+		return ior_filter_opt_or_fail(&c->filter, opt, arg);
+	return 1;
+}
+
+int ior_agg_cli__run(struct ior_agg_cli *c, const char *name, const struct ior_agg_opts *ao,
+		     struct ior_input *in, struct ior_agg **out)
+{
+	struct ior_agg_opts o = ao ? *ao : (struct ior_agg_opts){ 0 };
+	struct ior_revent re;
+	struct ior_agg *a;
+	int status, n;
+
+	o.path_frames = c->path_frames;
+	status = ior_input__open(in, name, c->salvage);
+	if (status)
+		return status;
+	status = ior_filter_bind_or_fail(&c->filter, in);
+	a = status ? NULL : ior_agg__new(&c->fields, &o);
+	if (!status && !a) {
+		ior_err("%s", strerror(ENOMEM));
+		status = IOR_EXIT_FAIL;
+	}
+	while (!status && (n = ior_input__next(in, &c->filter, &re, NULL)) != 0) {
+		if (n < 0 || ior_agg__add(a, &re)) {
+			if (n > 0)
+				ior_err("'%s': %s", name, strerror(ENOMEM));
+			status = IOR_EXIT_FAIL;
+		}
+	}
+	if (status) {
+		ior_agg__free(a);
+		ior_input__close(in);
+		return status;
+	}
+	*out = a;
+	return IOR_EXIT_OK;
+}
+
+void ior_describe_recording(char *buf, size_t len, struct ior_input *in)
+{
+	const struct ior_header *h = ior_reader__header(in->r);
+	struct ior_replay_stats st;
+	time_t wall = (time_t)((h->start_ns + h->wall_offset_ns) / 1000000000);
+	char when[40];
+
+	ior_replay__stats(in->rp, &st);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&wall));
+	snprintf(buf, len, "%s: %s + %.1f s", h->hostname, when,
+		 st.events ? (double)st.last_ns / 1e9 : 0.0);
+}
+
+void ior_fmt_dur(char *buf, size_t len, double ns)
+{
+	if (ns < 1e3)
+		snprintf(buf, len, "%.0fns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.1fus", ns / 1e3);
+	else if (ns < 1e9)
+		snprintf(buf, len, "%.2fms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.3fs", ns / 1e9);
+}
+
+void ior_fmt_bytes(char *buf, size_t len, double b)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	int u = 0;
+
+	while (b >= 1024 && u < 5) {
+		b /= 1024;
+		u++;
+	}
+	snprintf(buf, len, u ? "%.1f%s" : "%.0f%s", b, unit[u]);
 }

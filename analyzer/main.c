@@ -18,6 +18,10 @@ static const struct command {
 } commands[] = {
 	{ "info", cmd_info, "what a recording holds: host, span, counts, losses, damage" },
 	{ "dump", cmd_dump, "every event, strace-like or as NDJSON" },
+	{ "top", cmd_top, "top-N groups with counts, bytes and latency percentiles" },
+	{ "collapse", cmd_collapse, "collapsed stacks for flamegraph.pl and Inferno" },
+	{ "flamegraph", cmd_flamegraph, "an interactive SVG flame graph" },
+	{ "diff", cmd_diff, "compare two recordings: table, folded or differential SVG" },
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "analyzer/agg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer/buf.h"
+#include "common/hash.h"
+
+/* A key slot per field, plus one for flags (whose text depends on the syscall). */
+#define KEY_MAX (2 * IOR_FIELDS_MAX)
+
+struct ior_agg {
+	struct ior_fields fs;
+	struct ior_agg_opts o;
+	unsigned nkey;
+	struct ior_intern *strings;  /* comm, path and dir texts -> ids */
+	struct ior_group *groups;
+	uint64_t *keys;              /* nkey per group */
+	size_t ngroups, cap;
+	uint32_t *slots;             /* hash table of group index + 1 */
+	size_t nslots;
+	struct ior_group total;
+	struct ior_buf tmp, line;
+	char **owned;                /* rendered texts, freed with the aggregation */
+	size_t nowned, owned_cap;
+};
+
+struct ior_agg *ior_agg__new(const struct ior_fields *fs, const struct ior_agg_opts *opts)
+{
+	struct ior_agg *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->fs = *fs;
+	if (opts)
+		a->o = *opts;
+	for (unsigned i = 0; i < fs->n; i++)
+		a->nkey += fs->f[i].id == IOR_FIELD_FLAGS ? 2 : 1;
+	a->strings = ior_intern__new();
+	a->nslots = 1024;
+	a->slots = calloc(a->nslots, sizeof(*a->slots));
+	if (!a->strings || !a->slots) {
+		ior_agg__free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void ior_agg__free(struct ior_agg *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->ngroups; i++)
+		ior_hist__free(&a->groups[i].hist);
+	ior_hist__free(&a->total.hist);
+	for (size_t i = 0; i < a->nowned; i++)
+		free(a->owned[i]);
+	free(a->owned);
+	free(a->groups);
+	free(a->keys);
+	free(a->slots);
+	ior_intern__free(a->strings);
+	ior_buf__free(&a->tmp);
+	ior_buf__free(&a->line);
+	free(a);
+}
+
+static uint64_t str_key(struct ior_agg *a, const char *s, size_t len)
+{
+	if (!s)
+		return 0;
+	return ior_intern__get(a->strings, s, len, NULL);
+}
+
+/* The key of field f for re; flags take two slots. Returns slots used, 0 on ENOMEM. */
+static unsigned field_key(struct ior_agg *a, const struct ior_field *f,
+			  const struct ior_revent *re, uint64_t *k)
+{
+	switch (f->id) {
+	case IOR_FIELD_COMM: k[0] = str_key(a, re->comm, strlen(re->comm)); return k[0] ? 1 : 0;
+	case IOR_FIELD_PID: k[0] = re->ev.pid; return 1;
+	case IOR_FIELD_TID: k[0] = re->ev.tid; return 1;
+	case IOR_FIELD_PATH:
+		k[0] = str_key(a, re->path, re->path_len);
+		return k[0] || !re->path ? 1 : 0;
+	case IOR_FIELD_DIR:
+		k[0] = re->path ? str_key(a, re->path, ior_path_dir_len(re->path, re->path_len,
+									 f->depth))
+				: 0;
+		return k[0] || !re->path ? 1 : 0;
+	case IOR_FIELD_SYSCALL: k[0] = re->ev.nr; return 1;
+	case IOR_FIELD_CLASS: k[0] = (uint64_t)re->cls; return 1;
+	case IOR_FIELD_FD: k[0] = (uint32_t)re->ev.fd; return 1;
+	case IOR_FIELD_FLAGS: k[0] = re->ev.flags; k[1] = re->ev.nr; return 2;
+	case IOR_FIELD_ERRNO: k[0] = ior_revent_failed(re) ? (uint64_t)-re->ev.ret : 0; return 1;
+	default: k[0] = 0; return 1;
+	}
+}
+
+static uint64_t hash_key(const uint64_t *k, unsigned n)
+{
+	uint64_t h = 0x243f6a8885a308d3ULL;
+
+	for (unsigned i = 0; i < n; i++)
+		h = ior_hash_u64(h ^ k[i]);
+	return h;
+}
+
+/* size bytes owned by the aggregation (freed with it); NULL on ENOMEM. */
+static void *own_alloc(struct ior_agg *a, size_t size)
+{
+	void *p;
+
+	if (a->nowned == a->owned_cap) {
+		size_t cap = a->owned_cap ? a->owned_cap * 2 : 256;
+		char **o = realloc(a->owned, cap * sizeof(*o));
+
+		if (!o)
+			return NULL;
+		a->owned = o;
+		a->owned_cap = cap;
+	}
+	p = malloc(size ? size : 1);
+	if (p)
+		a->owned[a->nowned++] = p;
+	return p;
+}
+
+static char *own_str(struct ior_agg *a, const char *s, size_t len)
+{
+	char *p = own_alloc(a, len + 1);
+
+	if (p) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+/* Render a new group's texts once: the collapsed frames and each raw field value. */
+static int render_group(struct ior_agg *a, struct ior_group *g, const struct ior_revent *re)
+{
+	size_t n = a->fs.n;
+	char **vals = own_alloc(a, n * (sizeof(char *) + sizeof(size_t)));
+	size_t *lens = (size_t *)(vals + n);
+
+	ior_buf__reset(&a->line);
+	if (!vals || ior_fields__collapse(&a->line, &a->tmp, &a->fs, re, a->o.path_frames))
+		return -ENOMEM;
+	g->frames = own_str(a, ior_buf__str(&a->line), a->line.len);
+	g->frames_len = a->line.len;
+	if (!g->frames)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		ior_buf__reset(&a->tmp);
+		if (ior_field__render(&a->tmp, &a->fs.f[i], re) ||
+		    !(vals[i] = own_str(a, ior_buf__str(&a->tmp), a->tmp.len)))
+			return -ENOMEM;
+		lens[i] = a->tmp.len;
+	}
+	g->values = (const char *const *)vals;
+	g->vlens = lens;
+	return 0;
+}
+
+static int grow_slots(struct ior_agg *a)
+{
+	size_t n = a->nslots * 2;
+	uint32_t *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (size_t g = 0; g < a->ngroups; g++) {
+		size_t i = hash_key(a->keys + g * a->nkey, a->nkey) & (n - 1);
+
+		while (slots[i])
+			i = (i + 1) & (n - 1);
+		slots[i] = (uint32_t)g + 1;
+	}
+	free(a->slots);
+	a->slots = slots;
+	a->nslots = n;
+	return 0;
+}
+
+/* A new group with key k (hash table slot i); NULL on ENOMEM. */
+static struct ior_group *new_group(struct ior_agg *a, const uint64_t *k, size_t i,
+				   const struct ior_revent *re)
+{
+	struct ior_group *g;
+
+	if (a->ngroups == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		struct ior_group *gs = realloc(a->groups, cap * sizeof(*gs));
+		uint64_t *ks;
+
+		if (!gs)
+			return NULL;
+		a->groups = gs;
+		ks = realloc(a->keys, cap * a->nkey * sizeof(*ks) + 1);
+		if (!ks)
+			return NULL;
+		a->keys = ks;
+		a->cap = cap;
+	}
+	g = &a->groups[a->ngroups];
+	memset(g, 0, sizeof(*g));
+	if (render_group(a, g, re))
+		return NULL;
+	memcpy(a->keys + a->ngroups * a->nkey, k, a->nkey * sizeof(*k));
+	a->slots[i] = (uint32_t)++a->ngroups;
+	return g;
+}
+
+static struct ior_group *find_group(struct ior_agg *a, const uint64_t *k,
+				    const struct ior_revent *re)
+{
+	size_t i;
+
+	if ((a->ngroups + 1) * 2 > a->nslots && grow_slots(a))
+		return NULL;
+	for (i = hash_key(k, a->nkey) & (a->nslots - 1); a->slots[i];
+	     i = (i + 1) & (a->nslots - 1)) {
+		size_t g = a->slots[i] - 1;
+
+		if (!memcmp(a->keys + g * a->nkey, k, a->nkey * sizeof(*k)))
+			return &a->groups[g];
+	}
+	return new_group(a, k, i, re);
+}
+
+static int account(struct ior_group *g, const struct ior_revent *re, bool hist)
+{
+	g->count++;
+	g->errors += ior_revent_failed(re);
+	g->bytes += re->ev.bytes;
+	g->dur_sum += re->ev.dur_ns;
+	g->gap_sum += re->gap_ns;
+	return hist ? ior_hist__record(&g->hist, re->ev.dur_ns) : 0;
+}
+
+int ior_agg__add(struct ior_agg *a, const struct ior_revent *re)
+{
+	uint64_t k[KEY_MAX];
+	unsigned at = 0;
+	struct ior_group *g;
+
+	for (unsigned i = 0; i < a->fs.n; i++) {
+		unsigned used = field_key(a, &a->fs.f[i], re, k + at);
+
+		if (!used)
+			return -ENOMEM;
+		at += used;
+	}
+	g = find_group(a, k, re);
+	if (!g || account(g, re, a->o.histograms) || account(&a->total, re, a->o.histograms))
+		return -ENOMEM;
+	return 0;
+}
+
+struct ior_group *ior_agg__groups(struct ior_agg *a, size_t *n)
+{
+	*n = a->ngroups;
+	return a->groups;
+}
+
+const struct ior_group *ior_agg__total(const struct ior_agg *a)
+{
+	return &a->total;
+}
+
+static const char *const weight_names[] = { "count", "duration", "bytes", "gap" };
+
+int ior_weight_parse(const char *s, enum ior_weight *w)
+{
+	for (unsigned i = 0; i < sizeof(weight_names) / sizeof(weight_names[0]); i++)
+		if (!strcmp(s, weight_names[i])) {
+			*w = (enum ior_weight)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *ior_weight_name(enum ior_weight w)
+{
+	return (unsigned)w < 4 ? weight_names[w] : "?";
+}
+
+uint64_t ior_group_weight(const struct ior_group *g, enum ior_weight w)
+{
+	switch (w) {
+	case IOR_WEIGHT_COUNT: return g->count;
+	case IOR_WEIGHT_DURATION: return g->dur_sum;
+	case IOR_WEIGHT_BYTES: return g->bytes;
+	case IOR_WEIGHT_GAP: return g->gap_sum;
+	}
+	return 0;
+}
+
+static int cmp_frames(const void *x, const void *y)
+{
+	const struct ior_group *a = x, *b = y;
+	size_t n = a->frames_len < b->frames_len ? a->frames_len : b->frames_len;
+	int c = memcmp(a->frames, b->frames, n);
+
+	if (c)
+		return c;
+	return (a->frames_len > b->frames_len) - (a->frames_len < b->frames_len);
+}
+
+void ior_groups_sort_by_frames(struct ior_group *g, size_t n)
+{
+	qsort(g, n, sizeof(*g), cmp_frames);
+}

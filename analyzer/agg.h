@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Aggregation of resolved events into groups keyed by FIELDS (analyzer/fields.h), with
+ * per-group count, errors, bytes, duration and gap sums and, when asked, a latency
+ * histogram. Memory grows with the number of distinct groups, never with events.
+ *
+ * Per event only numbers are compared (string fields are interned to ids); a group's
+ * text (its collapsed frames, escaped and joined by ';') is rendered once, when the group
+ * is first seen.
+ */
+#ifndef IOR_ANALYZER_AGG_H
+#define IOR_ANALYZER_AGG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer/fields.h"
+#include "analyzer/hist.h"
+#include "analyzer/revent.h"
+
+struct ior_group {
+	uint64_t count;
+	uint64_t errors;
+	uint64_t bytes;
+	uint64_t dur_sum;
+	uint64_t gap_sum;
+	struct ior_hist hist;  /* durations; empty unless the aggregation keeps histograms */
+	const char *frames;    /* escaped fields joined by ';' (collapsed-stack form) */
+	size_t frames_len;
+	const char *const *values; /* each field's raw text (NUL after vlens[i] bytes) */
+	const size_t *vlens;
+};
+
+struct ior_agg;
+
+struct ior_agg_opts {
+	bool histograms;  /* keep a duration histogram per group (top, diff) */
+	bool path_frames; /* render path fields as directory chains (collapse --path-frames) */
+};
+
+/* NULL with errno ENOMEM. fs is copied. */
+struct ior_agg *ior_agg__new(const struct ior_fields *fs, const struct ior_agg_opts *opts);
+void ior_agg__free(struct ior_agg *a);
+
+/* Account one event. 0 or -ENOMEM. */
+int ior_agg__add(struct ior_agg *a, const struct ior_revent *re);
+
+/* The groups, in no particular order; valid until the next add or free. */
+struct ior_group *ior_agg__groups(struct ior_agg *a, size_t *n);
+
+/* Totals over every event added. */
+const struct ior_group *ior_agg__total(const struct ior_agg *a);
+
+/* Group weights for collapse and flame graphs. */
+enum ior_weight { IOR_WEIGHT_COUNT, IOR_WEIGHT_DURATION, IOR_WEIGHT_BYTES, IOR_WEIGHT_GAP };
+
+/* Parse "count", "duration", "bytes", "gap"; -EINVAL otherwise. */
+int ior_weight_parse(const char *s, enum ior_weight *w);
+const char *ior_weight_name(enum ior_weight w);
+uint64_t ior_group_weight(const struct ior_group *g, enum ior_weight w);
+
+/* Sort groups by frames (byte order), for deterministic output. */
+void ior_groups_sort_by_frames(struct ior_group *g, size_t n);
+
+#endif /* IOR_ANALYZER_AGG_H */
