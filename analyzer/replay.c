@@ -6,21 +6,198 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/hash.h"
+#include "analyzer/buf.h"
+#include "analyzer/names.h"
+#include "analyzer/pathnorm.h"
+#include "analyzer/procs.h"
+
+/*
+ * Kernel ABI values the replay interprets. The analyzer may build on a Mac, so no Linux
+ * header supplies them; where an architecture differs, the recording's header says
+ * which one applies (rp->o_direct).
+ */
+#define K_AT_FDCWD (-100)
+#define K_EBADF 9
+#define K_O_CLOEXEC 02000000u
+#define K_O_CREATE_ONLY 03700u /* O_CREAT|O_EXCL|O_NOCTTY|O_TRUNC: not kept in f_flags */
+#define K_O_APPEND 02000u
+#define K_O_NONBLOCK 04000u
+#define K_O_ASYNC 020000u
+#define K_O_NOATIME 01000000u
+#define K_O_DIRECT_X86 040000u
+#define K_O_DIRECT_ARM64 0200000u
+#define K_F_DUPFD 0
+#define K_F_SETFD 2
+#define K_F_SETFL 4
+#define K_F_DUPFD_CLOEXEC 1030
+#define K_FD_CLOEXEC 1u
+#define K_CLOSE_RANGE_UNSHARE 2u
+#define K_CLOSE_RANGE_CLOEXEC 4u
+#define K_MAP_ANONYMOUS 0x20u
+#define K_FLAG1 1u /* FAN_CLOEXEC, MFD_CLOEXEC */
+#define CLOEXEC_ALWAYS UINT32_MAX /* pidfds and io_uring fds are always close-on-exec */
+#define ROOT_UNKNOWN UINT32_MAX   /* a chroot to a path that could not be resolved */
+
+/* What a syscall does to the state. */
+enum rp_op {
+	OP_NONE = 0,
+	OP_OPEN,        /* ret = new fd for the path argument */
+	OP_OPEN_HANDLE, /* ret = new fd for a file the recording cannot name */
+	OP_CLOSE,
+	OP_CLOSE_RANGE,
+	OP_DUP,         /* ret = copy of fd */
+	OP_DUP2,        /* ret = fd2 = copy of fd, close-on-exec from flags (dup3) */
+	OP_FCNTL,
+	OP_CHDIR,
+	OP_FCHDIR,
+	OP_CHROOT,
+	OP_PAIR,        /* fd and fd2 are two new objects */
+	OP_NEWOBJ,      /* ret = a new object (pipe, socket, eventfd, ...) */
+	OP_SIGNALFD,    /* a new object when fd is -1, else fd changed */
+	OP_MEMFD,
+	OP_PIDFD_OPEN,
+	OP_PIDFD_GETFD,
+	OP_MMAP,
+	OP_MUNMAP,
+	OP_MSYNC,
+};
+
+/* What a string argument is relative to. */
+enum rp_base {
+	BASE_NONE = 0,
+	BASE_CWD, /* a path relative to the cwd */
+	BASE_FD,  /* a path relative to the dirfd in ev.fd */
+	BASE_FD2, /* a path relative to the dirfd in ev.fd2 */
+	BASE_RAW, /* not a path to resolve: symlink's target, memfd's name, an xattr name */
+};
+
+/* Per syscall of the recording: its descriptor and what the replay does with it. */
+struct rp_sc {
+	const struct ior_syscall_desc *desc;
+	uint8_t op;
+	uint8_t path_base, path2_base;
+	uint8_t fd_file;  /* ev.fd names the event's file when no path does */
+	uint8_t fd2_file; /* path2 is the file of ev.fd2 */
+	uint8_t kind;     /* of a new object */
+	uint32_t cloexec; /* the flags bit that asks for close-on-exec */
+	uint32_t obj;     /* name id of a new object */
+};
+
+struct rp_special {
+	const char *name;
+	uint8_t op, kind, path_base;
+	uint32_t cloexec;
+	const char *obj;
+};
+
+#define FILE_KIND IOR_FD_KIND_FILE
+static const struct rp_special specials[] = {
+	{ "open", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL },
+	{ "openat", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL },
+	{ "openat2", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL },
+	{ "creat", OP_OPEN, FILE_KIND, 0, 0, NULL },
+	{ "open_tree", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL },
+	{ "open_tree_attr", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL },
+	{ "open_by_handle_at", OP_OPEN_HANDLE, FILE_KIND, 0, K_O_CLOEXEC, NULL },
+	{ "close", OP_CLOSE, 0, 0, 0, NULL },
+	{ "close_range", OP_CLOSE_RANGE, 0, 0, 0, NULL },
+	{ "dup", OP_DUP, 0, 0, 0, NULL },
+	{ "dup2", OP_DUP2, 0, 0, 0, NULL },
+	{ "dup3", OP_DUP2, 0, 0, K_O_CLOEXEC, NULL },
+	{ "fcntl", OP_FCNTL, 0, 0, 0, NULL },
+	{ "chdir", OP_CHDIR, 0, 0, 0, NULL },
+	{ "fchdir", OP_FCHDIR, 0, 0, 0, NULL },
+	{ "chroot", OP_CHROOT, 0, 0, 0, NULL },
+	{ "pipe", OP_PAIR, IOR_FD_KIND_PIPE, 0, 0, "pipe:[?]" },
+	{ "pipe2", OP_PAIR, IOR_FD_KIND_PIPE, 0, K_O_CLOEXEC, "pipe:[?]" },
+	{ "socketpair", OP_PAIR, IOR_FD_KIND_SOCKET, 0, K_O_CLOEXEC, "socket:[?]" },
+	{ "socket", OP_NEWOBJ, IOR_FD_KIND_SOCKET, 0, K_O_CLOEXEC, "socket:[?]" },
+	{ "accept", OP_NEWOBJ, IOR_FD_KIND_SOCKET, 0, 0, "socket:[?]" },
+	{ "accept4", OP_NEWOBJ, IOR_FD_KIND_SOCKET, 0, K_O_CLOEXEC, "socket:[?]" },
+	{ "eventfd", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, 0, "anon_inode:[eventfd]" },
+	{ "eventfd2", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[eventfd]" },
+	{ "epoll_create", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, 0, "anon_inode:[eventpoll]" },
+	{ "epoll_create1", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[eventpoll]" },
+	{ "timerfd_create", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[timerfd]" },
+	{ "signalfd", OP_SIGNALFD, IOR_FD_KIND_ANON, 0, 0, "anon_inode:[signalfd]" },
+	{ "signalfd4", OP_SIGNALFD, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[signalfd]" },
+	{ "inotify_init", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, 0, "anon_inode:inotify" },
+	{ "inotify_init1", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:inotify" },
+	{ "fanotify_init", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_FLAG1, "anon_inode:[fanotify]" },
+	{ "userfaultfd", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[userfaultfd]" },
+	{ "io_uring_setup", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, CLOEXEC_ALWAYS,
+	  "anon_inode:[io_uring]" },
+	{ "pidfd_open", OP_PIDFD_OPEN, IOR_FD_KIND_ANON, 0, CLOEXEC_ALWAYS, "anon_inode:[pidfd]" },
+	{ "pidfd_getfd", OP_PIDFD_GETFD, 0, 0, CLOEXEC_ALWAYS, NULL },
+	{ "memfd_create", OP_MEMFD, IOR_FD_KIND_MEMFD, BASE_RAW, K_FLAG1, NULL },
+	{ "mmap", OP_MMAP, 0, 0, 0, NULL },
+	{ "munmap", OP_MUNMAP, 0, 0, 0, NULL },
+	{ "msync", OP_MSYNC, 0, 0, 0, NULL },
+	/* a path argument not relative to ev.fd */
+	{ "inotify_add_watch", OP_NONE, 0, BASE_CWD, 0, NULL }, /* fd: the inotify instance */
+	{ "fanotify_mark", OP_NONE, 0, BASE_FD2, 0, NULL },     /* its dirfd is the 4th arg */
+	{ "symlink", OP_NONE, 0, BASE_RAW, 0, NULL },
+	{ "symlinkat", OP_NONE, 0, BASE_RAW, 0, NULL },
+};
+
+/* What an event names, until it becomes a pointer in the revent. */
+struct rp_file {
+	const char *s; /* NULL: nothing */
+	size_t len;
+	uint8_t kind, resolved;
+};
 
 struct ior_replay {
 	struct ior_reader *r;
 	const struct ior_header *hdr;
-	/* per syscall number of the recording: name and ior's descriptor */
-	const struct ior_syscall_desc **desc;
+	/* per syscall number of the recording: name and what the replay does with it */
+	struct rp_sc *sc;
 	const char **names;
 	uint32_t nnames;
-	struct ior_u64map comm;    /* tid -> comm string id */
-	struct ior_u64map last_end; /* tid -> end time of its previous event */
-	char fdname[32];
-	char nrname[32];
+	struct ior_procs ps;
+	struct ior_names *nt;        /* file names: resolved paths, object names */
+	struct ior_buf pbuf, p2buf;  /* resolved path and path2 of the current event */
+	char fdname[32], fd2name[32], nrname[32];
+	uint32_t setfl_mask;         /* status flags F_SETFL may change, on the recording's arch */
 	struct ior_replay_stats st;
 };
+
+static const struct rp_special *find_special(const char *name)
+{
+	for (size_t i = 0; i < sizeof(specials) / sizeof(specials[0]); i++)
+		if (strcmp(specials[i].name, name) == 0)
+			return &specials[i];
+	return NULL;
+}
+
+/* What the replay does with syscall name: from its descriptor, then the exceptions. */
+static int classify(struct ior_replay *rp, struct rp_sc *sc, const char *name)
+{
+	const struct ior_syscall_desc *d = ior_syscall_find(name);
+	const struct rp_special *sp = find_special(name);
+
+	memset(sc, 0, sizeof(*sc));
+	sc->desc = d;
+	if (!d)
+		return 0;
+	sc->path_base = d->path ? (d->fd ? BASE_FD : BASE_CWD) : BASE_NONE;
+	if (d->path2)
+		sc->path2_base = d->cls == IOR_CLASS_XATTR ? BASE_RAW : d->fd2 ? BASE_FD2 : BASE_CWD;
+	sc->fd_file = d->fd && d->special != IOR_SPECIAL_FD_PAIR;
+	sc->fd2_file = d->cls == IOR_CLASS_TRANSFER && d->fd2;
+	if (!sp)
+		return 0;
+	sc->op = sp->op;
+	sc->kind = sp->kind;
+	sc->cloexec = sp->cloexec;
+	if (sp->path_base)
+		sc->path_base = sp->path_base;
+	if (sp->op == OP_CLOSE_RANGE)
+		sc->fd_file = 0; /* its fd is a bound, not a file */
+	if (sp->obj && !(sc->obj = ior_names__get(rp->nt, sp->obj, strlen(sp->obj))))
+		return -ENOMEM;
+	return 0;
+}
 
 static int index_syscalls(struct ior_replay *rp)
 {
@@ -31,9 +208,9 @@ static int index_syscalls(struct ior_replay *rp)
 			max = rp->hdr->syscalls[i].nr + 1;
 	if (max > 65536)
 		max = 65536;
-	rp->desc = calloc(max ? max : 1, sizeof(*rp->desc));
+	rp->sc = calloc(max + 1, sizeof(*rp->sc)); /* sc[max]: any number the header lacks */
 	rp->names = calloc(max ? max : 1, sizeof(*rp->names));
-	if (!rp->desc || !rp->names)
+	if (!rp->sc || !rp->names)
 		return -ENOMEM;
 	rp->nnames = max;
 	for (uint32_t i = 0; i < rp->hdr->nsyscalls; i++) {
@@ -42,9 +219,20 @@ static int index_syscalls(struct ior_replay *rp)
 		if (s->nr >= max)
 			continue;
 		rp->names[s->nr] = s->name;
-		rp->desc[s->nr] = ior_syscall_find(s->name);
+		if (classify(rp, &rp->sc[s->nr], s->name))
+			return -ENOMEM;
 	}
 	return 0;
+}
+
+/* F_SETFL changes only these; O_DIRECT's value depends on the recording's architecture. */
+static uint32_t setfl_mask(const char *arch)
+{
+	bool arm = arch && (strcmp(arch, "aarch64") == 0 || strcmp(arch, "arm64") == 0 ||
+			    strncmp(arch, "arm", 3) == 0);
+
+	return K_O_APPEND | K_O_NONBLOCK | K_O_ASYNC | K_O_NOATIME |
+	       (arm ? K_O_DIRECT_ARM64 : K_O_DIRECT_X86);
 }
 
 struct ior_replay *ior_replay__new(struct ior_reader *r)
@@ -57,7 +245,10 @@ struct ior_replay *ior_replay__new(struct ior_reader *r)
 	rp->hdr = ior_reader__header(r);
 	rp->st.first_ns = INT64_MAX;
 	rp->st.last_ns = INT64_MIN;
-	if (index_syscalls(rp)) {
+	rp->setfl_mask = setfl_mask(rp->hdr->arch);
+	ior_procs__init(&rp->ps);
+	rp->nt = ior_names__new();
+	if (!rp->nt || index_syscalls(rp)) {
 		ior_replay__free(rp);
 		errno = ENOMEM;
 		return NULL;
@@ -69,10 +260,12 @@ void ior_replay__free(struct ior_replay *rp)
 {
 	if (!rp)
 		return;
-	free(rp->desc);
+	free(rp->sc);
 	free(rp->names);
-	ior_u64map__free(&rp->comm);
-	ior_u64map__free(&rp->last_end);
+	ior_procs__fini(&rp->ps);
+	ior_names__free(rp->nt);
+	ior_buf__free(&rp->pbuf);
+	ior_buf__free(&rp->p2buf);
 	free(rp);
 }
 
@@ -84,84 +277,553 @@ const char *ior_replay__syscall_name(struct ior_replay *rp, uint32_t nr)
 	return rp->nrname;
 }
 
-static int set_comm(struct ior_replay *rp, uint32_t tid, uint32_t comm)
+static const struct rp_sc *sc_of(const struct ior_replay *rp, uint32_t nr)
 {
-	uint64_t *slot;
+	return &rp->sc[nr < rp->nnames ? nr : rp->nnames];
+}
 
-	if (!comm)
+static bool failed(int64_t ret)
+{
+	return ret < 0 && ret >= -4095;
+}
+
+/* ---- naming what an event is about ------------------------------------------------ */
+
+static void name_file(const struct ior_replay *rp, uint32_t name, struct rp_file *out)
+{
+	out->s = ior_names__str(rp->nt, name, &out->len);
+}
+
+/*
+ * The file behind fd in pr: its name, or "fd:N" (in buf) when the replay does not know
+ * the fd. count: this is the event's file, so it counts in the fd statistics (an fd the
+ * kernel rejected with EBADF names nothing and does not count against the replay).
+ */
+static void file_of_fd(struct ior_replay *rp, struct ior_rproc *pr, int32_t fd, int64_t ret,
+		       char *buf, struct rp_file *out, bool count)
+{
+	struct ior_ofile *f;
+
+	memset(out, 0, sizeof(*out));
+	if (fd < 0)
+		return;
+	f = ior_fdtable__lookup(pr->files, fd, NULL);
+	if (f && f->name) {
+		name_file(rp, f->name, out);
+		out->kind = f->kind;
+		out->resolved = f->resolved;
+	} else {
+		out->len = (size_t)snprintf(buf, 32, "fd:%d", fd);
+		out->s = buf;
+		out->kind = f ? f->kind : IOR_FD_KIND_UNKNOWN;
+	}
+	if (count && (f || ret != -K_EBADF)) {
+		rp->st.fd_events++;
+		rp->st.fd_resolved += out->resolved;
+	}
+}
+
+/* The directory a relative path starts from (cwd or dirfd), or NULL when unknown. */
+static const char *base_dir(const struct ior_replay *rp, const struct ior_rproc *pr, int32_t dirfd,
+			    size_t *len)
+{
+	const struct ior_ofile *f;
+
+	if (dirfd == IOR_FD_NONE || dirfd == K_AT_FDCWD)
+		return ior_names__str(rp->nt, pr->fs->cwd, len);
+	f = ior_fdtable__lookup(pr->files, dirfd, NULL);
+	if (!f || !f->resolved || f->kind != IOR_FD_KIND_FILE)
+		return NULL;
+	return ior_names__str(rp->nt, f->name, len);
+}
+
+/* The root absolute paths start from: "/" unless a chroot or the snapshot said else. */
+static const char *root_dir(const struct ior_replay *rp, const struct ior_rproc *pr, size_t *len)
+{
+	if (pr->fs->root == ROOT_UNKNOWN)
+		return NULL;
+	if (!pr->fs->root) {
+		*len = 1;
+		return "/";
+	}
+	return ior_names__str(rp->nt, pr->fs->root, len);
+}
+
+/* Resolve s (a relative or absolute path) against dirfd into buf; 0, 1 (not possible), -ENOMEM. */
+static int resolve_into(struct ior_replay *rp, struct ior_rproc *pr, int32_t dirfd, const char *s,
+			size_t len, struct ior_buf *buf)
+{
+	const char *root, *base = NULL;
+	size_t rlen = 0, blen = 0;
+
+	root = root_dir(rp, pr, &rlen);
+	if (!root)
+		return 1;
+	if (!(len && s[0] == '/')) {
+		base = base_dir(rp, pr, dirfd, &blen);
+		if (!base || base[0] != '/')
+			return 1;
+	}
+	return ior_path_resolve(buf, root, rlen, base ? base : root, base ? blen : rlen, s, len);
+}
+
+/*
+ * The file a string argument (string id, cut when truncated) names, relative to what base
+ * says. An empty or unreadable path with a dirfd names the dirfd's file (fstat through
+ * newfstatat(fd, "", AT_EMPTY_PATH), utimensat(fd, NULL, ...)). count: this is the
+ * event's own file, so it counts in the statistics.
+ */
+static int file_of_path(struct ior_replay *rp, struct ior_rproc *pr, const struct ior_event *ev,
+			uint8_t base, uint32_t id, bool truncated, struct ior_buf *buf,
+			char *fdbuf, struct rp_file *out, bool count)
+{
+	int32_t dirfd = base == BASE_FD ? ev->fd : base == BASE_FD2 ? ev->fd2 : IOR_FD_NONE;
+	size_t len = 0;
+	const char *s = ior_reader__string(rp->r, id, &len);
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if ((!s || !len) && dirfd >= 0) {
+		file_of_fd(rp, pr, dirfd, ev->ret, fdbuf, out, count);
 		return 0;
-	slot = ior_u64map__slot(&rp->comm, tid);
-	if (!slot)
-		return -ENOMEM;
-	*slot = comm;
+	}
+	if (!s)
+		return 0;
+	out->s = s;
+	out->len = len;
+	if (base == BASE_RAW)
+		return 0;
+	out->kind = IOR_FD_KIND_FILE;
+	rp->st.path_events += count;
+	err = truncated ? 1 : resolve_into(rp, pr, dirfd, s, len, buf);
+	if (err)
+		return err < 0 ? err : 0;
+	out->s = buf->data;
+	out->len = buf->len;
+	out->resolved = 1;
+	rp->st.path_absolute += count;
 	return 0;
 }
 
-static int apply_proc(struct ior_replay *rp, const struct ior_proc *p)
+/* munmap/msync: the file mapped at the address argument, if any. */
+static void file_of_addr(struct ior_replay *rp, struct ior_rproc *pr, uint64_t addr,
+			 struct rp_file *out)
 {
-	uint64_t *parent;
+	const struct ior_vmap *m = ior_vmaps__find(pr->mm, addr);
 
-	switch (p->kind) {
-	case IOR_PROC_FORK:
-		parent = ior_u64map__find(&rp->comm, p->ptid);
-		return parent ? set_comm(rp, p->tid, (uint32_t)*parent) : 0;
-	case IOR_PROC_EXEC:
-	case IOR_PROC_COMM:
-	case IOR_PROC_SNAP:
-		return set_comm(rp, p->tid ? p->tid : p->pid, p->comm);
+	memset(out, 0, sizeof(*out));
+	rp->st.addr_events++;
+	if (!m)
+		return;
+	name_file(rp, m->name, out);
+	out->kind = IOR_FD_KIND_FILE;
+	out->resolved = m->resolved;
+	rp->st.addr_resolved += m->resolved;
+}
+
+/* The event's file (*f) and second file (*f2), from the state before the call. */
+static int resolve_event(struct ior_replay *rp, struct ior_rproc *pr, const struct rp_sc *sc,
+			 const struct ior_event *ev, struct rp_file *f, struct rp_file *f2)
+{
+	int err = 0;
+
+	memset(f, 0, sizeof(*f));
+	memset(f2, 0, sizeof(*f2));
+	if (sc->op == OP_MUNMAP || sc->op == OP_MSYNC) {
+		file_of_addr(rp, pr, ev->aux, f);
+	} else if (sc->op == OP_MMAP) {
+		if (!(ev->flags & K_MAP_ANONYMOUS))
+			file_of_fd(rp, pr, ev->fd, ev->ret, rp->fdname, f, true);
+	} else if (sc->path_base) {
+		err = file_of_path(rp, pr, ev, sc->path_base, ev->path,
+				   ev->str_flags & IOR_STR_PATH_TRUNCATED, &rp->pbuf, rp->fdname, f,
+				   sc->path_base != BASE_RAW);
+	} else if (sc->fd_file) {
+		file_of_fd(rp, pr, ev->fd, ev->ret, rp->fdname, f, true);
+	}
+	if (!err && sc->path2_base)
+		err = file_of_path(rp, pr, ev, sc->path2_base, ev->path2,
+				   ev->str_flags & IOR_STR_PATH2_TRUNCATED, &rp->p2buf, rp->fd2name,
+				   f2, false);
+	else if (sc->fd2_file)
+		file_of_fd(rp, pr, ev->fd2, ev->ret, rp->fd2name, f2, false);
+	return err;
+}
+
+/* ---- state changes ------------------------------------------------------------------ */
+
+static bool wants_cloexec(const struct rp_sc *sc, uint64_t flags)
+{
+	return sc->cloexec == CLOEXEC_ALWAYS || (flags & sc->cloexec);
+}
+
+/* fd now refers to a new open file named name. 0 or -ENOMEM. */
+static int install_new(struct ior_replay *rp, struct ior_rproc *pr, int64_t fd, uint32_t name,
+		       uint8_t kind, uint8_t resolved, uint32_t flags, bool cloexec,
+		       struct ior_ofile **made)
+{
+	struct ior_ofile *f;
+
+	if (fd < 0 || fd > INT32_MAX)
+		return 0;
+	f = ior_ofpool__get(&rp->ps.pool);
+	if (!f)
+		return -ENOMEM;
+	f->name = name;
+	f->kind = kind;
+	f->resolved = resolved;
+	f->flags = flags;
+	if (made)
+		*made = f;
+	return ior_fdtable__install(pr->files, (int32_t)fd, f, cloexec, &rp->ps.pool);
+}
+
+/* The name id of what f describes (0 for nothing); 0 with *err = -ENOMEM on failure. */
+static uint32_t name_id(struct ior_replay *rp, const struct rp_file *f, int *err)
+{
+	uint32_t id;
+
+	if (!f->s)
+		return 0;
+	id = ior_names__get(rp->nt, f->s, f->len);
+	if (!id)
+		*err = -ENOMEM;
+	return id;
+}
+
+static int op_open(struct ior_replay *rp, struct ior_rproc *pr, const struct rp_sc *sc,
+		   const struct ior_event *ev, const struct rp_file *f)
+{
+	int err = 0;
+	uint32_t name = sc->op == OP_OPEN ? name_id(rp, f, &err) : 0;
+	uint32_t flags = (uint32_t)ev->flags & ~(K_O_CLOEXEC | K_O_CREATE_ONLY);
+
+	if (err)
+		return err;
+	return install_new(rp, pr, ev->ret, name, IOR_FD_KIND_FILE, name && f->resolved, flags,
+			   wants_cloexec(sc, ev->flags), NULL);
+}
+
+/* newfd becomes a copy of oldfd; of an fd the replay does not know, an unknown fd. */
+static int op_dup(struct ior_replay *rp, struct ior_rproc *pr, int32_t oldfd, int64_t newfd,
+		  bool cloexec)
+{
+	struct ior_ofile *f = ior_fdtable__lookup(pr->files, oldfd, NULL);
+
+	if (newfd < 0 || newfd > INT32_MAX || newfd == oldfd)
+		return 0;
+	if (!f) {
+		ior_fdtable__close(pr->files, (int32_t)newfd, &rp->ps.pool);
+		return 0;
+	}
+	return ior_fdtable__install(pr->files, (int32_t)newfd, ior_ofile__ref(f), cloexec,
+				    &rp->ps.pool);
+}
+
+static int op_fcntl(struct ior_replay *rp, struct ior_rproc *pr, const struct ior_event *ev)
+{
+	struct ior_ofile *f;
+
+	switch (ev->flags) {
+	case K_F_DUPFD:
+	case K_F_DUPFD_CLOEXEC:
+		return op_dup(rp, pr, ev->fd, ev->ret, ev->flags == K_F_DUPFD_CLOEXEC);
+	case K_F_SETFD:
+		ior_fdtable__set_cloexec(pr->files, ev->fd, ev->aux & K_FD_CLOEXEC);
+		return 0;
+	case K_F_SETFL:
+		f = ior_fdtable__lookup(pr->files, ev->fd, NULL);
+		if (f)
+			f->flags = (f->flags & ~rp->setfl_mask) | ((uint32_t)ev->aux & rp->setfl_mask);
+		return 0;
 	default:
 		return 0;
 	}
 }
 
-static void resolve_file(struct ior_replay *rp, struct ior_revent *re)
+static int op_close_range(struct ior_replay *rp, struct ior_rproc *pr, const struct ior_event *ev)
 {
-	const struct ior_event *ev = &re->ev;
+	int err = 0;
 
-	re->path = ior_reader__string(rp->r, ev->path, &re->path_len);
-	re->path2 = ior_reader__string(rp->r, ev->path2, &re->path2_len);
-	re->kind = ev->fd == IOR_FD_NONE ? IOR_FD_KIND_NONE : IOR_FD_KIND_UNKNOWN;
-	re->resolved = re->path && re->path_len && re->path[0] == '/';
-	if (re->path) {
-		rp->st.path_events++;
-		rp->st.path_absolute += (uint64_t)re->resolved;
-		return;
+	if (ev->flags & K_CLOSE_RANGE_UNSHARE)
+		err = ior_procs__unshare_files(&rp->ps, pr);
+	ior_fdtable__close_range(pr->files, (uint32_t)ev->fd, (uint32_t)ev->aux,
+				 ev->flags & K_CLOSE_RANGE_CLOEXEC, &rp->ps.pool);
+	return err;
+}
+
+/* chdir/chroot to what f names; fchdir to the directory behind fd. */
+static int op_dir(struct ior_replay *rp, struct ior_rproc *pr, const struct rp_sc *sc,
+		  const struct ior_event *ev, const struct rp_file *f)
+{
+	const struct ior_ofile *d;
+	uint32_t name = 0;
+	int err = 0;
+
+	if (sc->op == OP_FCHDIR) {
+		d = ior_fdtable__lookup(pr->files, ev->fd, NULL);
+		name = d && d->resolved && d->kind == IOR_FD_KIND_FILE ? d->name : 0;
+	} else if (f->resolved) {
+		name = name_id(rp, f, &err);
 	}
-	if (ev->fd != IOR_FD_NONE && ev->fd >= 0) {
-		int n = snprintf(rp->fdname, sizeof(rp->fdname), "fd:%d", ev->fd);
+	if (sc->op == OP_CHROOT)
+		ior_procs__set_dir(pr, 1, name ? name : ROOT_UNKNOWN);
+	else
+		ior_procs__set_dir(pr, 0, name);
+	return err;
+}
 
-		re->path = rp->fdname;
-		re->path_len = (size_t)n;
-		rp->st.fd_events++;
+/* "/memfd:NAME (deleted)", as /proc shows a memfd; its name id (0 and *err on ENOMEM). */
+static uint32_t memfd_name(struct ior_replay *rp, const struct rp_file *f, int *err)
+{
+	struct ior_buf *b = &rp->pbuf;
+	uint32_t id;
+
+	ior_buf__reset(b);
+	ior_buf__adds(b, "/memfd:");
+	if (f->s)
+		ior_buf__add(b, f->s, f->len);
+	ior_buf__adds(b, " (deleted)");
+	id = b->oom ? 0 : ior_names__get(rp->nt, b->data, b->len);
+	if (!id)
+		*err = -ENOMEM;
+	return id;
+}
+
+/*
+ * Calls that make fds which are not paths: pipe, socket, eventfd, memfd, pidfd, ...
+ * The event's file becomes the new object unless an fd argument already named one.
+ */
+static int op_newobj(struct ior_replay *rp, struct ior_rproc *pr, const struct rp_sc *sc,
+		     const struct ior_event *ev, struct rp_file *f)
+{
+	bool cloexec = wants_cloexec(sc, ev->flags);
+	struct ior_ofile *made = NULL;
+	uint32_t name = sc->obj;
+	int err = 0;
+
+	if (sc->op == OP_PAIR) {
+		err = install_new(rp, pr, ev->fd, name, sc->kind, 1, 0, cloexec, NULL);
+		if (!err)
+			err = install_new(rp, pr, ev->fd2, name, sc->kind, 1, 0, cloexec, NULL);
+	} else if (sc->op != OP_SIGNALFD || ev->fd == -1) {
+		if (sc->op == OP_MEMFD)
+			name = memfd_name(rp, f, &err);
+		if (!err)
+			err = install_new(rp, pr, ev->ret, name, sc->kind, 1, 0, cloexec, &made);
+		if (!err && made && sc->op == OP_PIDFD_OPEN)
+			made->pid = (uint32_t)ev->aux;
+	}
+	if (!err && name && (!f->s || sc->op == OP_MEMFD)) {
+		name_file(rp, name, f);
+		f->kind = sc->kind;
+		f->resolved = 1;
+	}
+	return err;
+}
+
+/* pidfd_getfd(pidfd, targetfd): a copy of another process's fd, close-on-exec. */
+static int op_pidfd_getfd(struct ior_replay *rp, struct ior_rproc *pr, const struct ior_event *ev)
+{
+	const struct ior_ofile *pidfd = ior_fdtable__lookup(pr->files, ev->fd, NULL);
+	struct ior_rproc *target = pidfd && pidfd->pid ? ior_procs__proc(&rp->ps, pidfd->pid) : NULL;
+	struct ior_ofile *f =
+		target ? ior_fdtable__lookup(target->files, (int32_t)ev->aux, NULL) : NULL;
+
+	if (ev->ret < 0 || ev->ret > INT32_MAX)
+		return 0;
+	if (!f)
+		return ior_fdtable__close(pr->files, (int32_t)ev->ret, &rp->ps.pool), 0;
+	return ior_fdtable__install(pr->files, (int32_t)ev->ret, ior_ofile__ref(f), true,
+				    &rp->ps.pool);
+}
+
+/* mmap of a file remembers the range; anonymous memory placed there forgets it. */
+static int op_mmap(struct ior_replay *rp, struct ior_rproc *pr, const struct ior_event *ev,
+		   const struct rp_file *f)
+{
+	uint64_t addr = (uint64_t)ev->ret;
+	uint32_t name;
+	int err = 0;
+
+	if (!f->s)
+		return ior_vmaps__unmap(pr->mm, addr, ev->bytes);
+	name = name_id(rp, f, &err);
+	return err ? err : ior_vmaps__map(pr->mm, addr, ev->bytes, name, f->resolved);
+}
+
+static int apply_op(struct ior_replay *rp, struct ior_rproc *pr, const struct rp_sc *sc,
+		    const struct ior_event *ev, struct rp_file *f)
+{
+	/* close releases the fd before anything can fail, unless there was none (EBADF) */
+	if (sc->op == OP_CLOSE && ev->ret != -K_EBADF)
+		ior_fdtable__close(pr->files, ev->fd, &rp->ps.pool);
+	if (failed(ev->ret))
+		return 0;
+	switch (sc->op) {
+	case OP_OPEN:
+	case OP_OPEN_HANDLE:
+		return op_open(rp, pr, sc, ev, f);
+	case OP_DUP:
+		return op_dup(rp, pr, ev->fd, ev->ret, false);
+	case OP_DUP2:
+		return op_dup(rp, pr, ev->fd, ev->ret, wants_cloexec(sc, ev->flags));
+	case OP_FCNTL:
+		return op_fcntl(rp, pr, ev);
+	case OP_CLOSE_RANGE:
+		return op_close_range(rp, pr, ev);
+	case OP_CHDIR:
+	case OP_FCHDIR:
+	case OP_CHROOT:
+		return op_dir(rp, pr, sc, ev, f);
+	case OP_PAIR:
+	case OP_NEWOBJ:
+	case OP_SIGNALFD:
+	case OP_MEMFD:
+	case OP_PIDFD_OPEN:
+		return op_newobj(rp, pr, sc, ev, f);
+	case OP_PIDFD_GETFD:
+		return op_pidfd_getfd(rp, pr, ev);
+	case OP_MMAP:
+		return op_mmap(rp, pr, ev, f);
+	case OP_MUNMAP:
+		return ior_vmaps__unmap(pr->mm, ev->aux, ev->bytes);
+	default:
+		return 0;
 	}
 }
 
-static int apply_event(struct ior_replay *rp, const struct ior_event *ev, struct ior_revent *re)
-{
-	uint64_t *comm = ior_u64map__find(&rp->comm, ev->tid);
-	uint64_t *last = ior_u64map__slot(&rp->last_end, ev->tid);
-	const char *c;
-	int64_t end = (int64_t)((uint64_t)ev->start_ns + ev->dur_ns);
+/* ---- records ------------------------------------------------------------------------ */
 
-	if (!last)
+/* The name id of a recorded string (0 for none); 0 with *err = -ENOMEM on failure. */
+static uint32_t reader_name(struct ior_replay *rp, uint32_t id, int *err)
+{
+	struct rp_file f = { 0 };
+
+	f.s = ior_reader__string(rp->r, id, &f.len);
+	return name_id(rp, &f, err);
+}
+
+/* What a /proc fd link names: "/path", "/memfd:x (deleted)", "pipe:[1]", "socket:[2]", ... */
+static uint8_t kind_of_link(const char *s, size_t len)
+{
+	if (len && s[0] == '/')
+		return len >= 7 && memcmp(s, "/memfd:", 7) == 0 ? IOR_FD_KIND_MEMFD
+								  : IOR_FD_KIND_FILE;
+	if (len >= 5 && memcmp(s, "pipe:", 5) == 0)
+		return IOR_FD_KIND_PIPE;
+	if (len >= 7 && memcmp(s, "socket:", 7) == 0)
+		return IOR_FD_KIND_SOCKET;
+	return IOR_FD_KIND_ANON;
+}
+
+/* A snapshot fd: code is the fd, path what /proc showed, flags its open flags. */
+static int apply_snap_fd(struct ior_replay *rp, const struct ior_proc *p)
+{
+	struct ior_rtask *t = ior_procs__task(&rp->ps, p->pid, p->pid);
+	int err = 0;
+	uint32_t name = reader_name(rp, p->path, &err);
+	const char *s;
+	size_t len = 0;
+
+	if (!t || err)
 		return -ENOMEM;
+	if (p->code < 0 || p->code > INT32_MAX)
+		return 0;
+	s = ior_names__str(rp->nt, name, &len);
+	return install_new(rp, t->proc, p->code, name, s ? kind_of_link(s, len) : IOR_FD_KIND_UNKNOWN,
+			   s != NULL, (uint32_t)p->flags & ~K_O_CLOEXEC, p->flags & K_O_CLOEXEC, NULL);
+}
+
+static int apply_snap(struct ior_replay *rp, const struct ior_proc *p)
+{
+	int err = 0;
+	uint32_t cwd = reader_name(rp, p->path, &err), root = reader_name(rp, p->path2, &err);
+
+	return err ? err : ior_procs__snap(&rp->ps, p, cwd, root);
+}
+
+static int apply_cwd(struct ior_replay *rp, const struct ior_proc *p)
+{
+	struct ior_rtask *t = ior_procs__task(&rp->ps, p->pid, p->tid ? p->tid : p->pid);
+	int err = 0;
+	uint32_t name = reader_name(rp, p->path, &err);
+
+	if (!t || err)
+		return -ENOMEM;
+	if (p->code == 1)
+		ior_procs__set_dir(t->proc, 1, name ? name : ROOT_UNKNOWN);
+	else
+		ior_procs__set_dir(t->proc, 0, name);
+	return 0;
+}
+
+static int apply_proc(struct ior_replay *rp, const struct ior_proc *p)
+{
+	switch (p->kind) {
+	case IOR_PROC_FORK:
+		return ior_procs__fork(&rp->ps, p);
+	case IOR_PROC_EXEC:
+		return ior_procs__exec(&rp->ps, p);
+	case IOR_PROC_EXIT:
+		return ior_procs__exit(&rp->ps, p);
+	case IOR_PROC_COMM:
+		return ior_procs__comm(&rp->ps, p);
+	case IOR_PROC_SNAP:
+		return apply_snap(rp, p);
+	case IOR_PROC_FD:
+		return apply_snap_fd(rp, p);
+	case IOR_PROC_CWD:
+		return apply_cwd(rp, p);
+	default:
+		return 0; /* a kind from a newer recorder: nothing this replay can use */
+	}
+}
+
+/* Everything but the file: syscall, comm, gap, time. */
+static void fill_basics(struct ior_replay *rp, struct ior_rtask *t, const struct rp_sc *sc,
+			const struct ior_event *ev, struct ior_revent *re)
+{
+	int64_t end = (int64_t)((uint64_t)ev->start_ns + ev->dur_ns);
+	const char *c = t->comm ? ior_reader__string(rp->r, t->comm, NULL) : NULL;
+
 	memset(re, 0, sizeof(*re));
 	re->ev = *ev;
 	re->syscall = ior_replay__syscall_name(rp, ev->nr);
-	re->desc = ev->nr < rp->nnames ? rp->desc[ev->nr] : NULL;
-	re->cls = re->desc ? (enum ior_class)re->desc->cls : IOR_CLASS_OTHER;
-	c = comm ? ior_reader__string(rp->r, (uint32_t)*comm, NULL) : NULL;
+	re->desc = sc->desc;
+	re->cls = sc->desc ? (enum ior_class)sc->desc->cls : IOR_CLASS_OTHER;
 	re->comm = c ? c : "?";
-	re->gap_ns = *last && ev->start_ns > (int64_t)*last ? (uint64_t)(ev->start_ns - (int64_t)*last) : 0;
-	*last = (uint64_t)end;
+	re->gap_ns = t->last_end && ev->start_ns > t->last_end ? (uint64_t)(ev->start_ns - t->last_end)
+							       : 0;
+	t->last_end = end ? end : 1;
 	re->rel_ns = (int64_t)((uint64_t)ev->start_ns - (uint64_t)rp->hdr->start_ns);
-	resolve_file(rp, re);
 	rp->st.events++;
 	if (re->rel_ns < rp->st.first_ns)
 		rp->st.first_ns = re->rel_ns;
 	if (re->rel_ns + (int64_t)ev->dur_ns > rp->st.last_ns)
 		rp->st.last_ns = re->rel_ns + (int64_t)ev->dur_ns;
-	return 1;
+}
+
+static int apply_event(struct ior_replay *rp, const struct ior_event *ev, struct ior_revent *re)
+{
+	struct ior_rtask *t = ior_procs__task(&rp->ps, ev->pid, ev->tid);
+	const struct rp_sc *sc = sc_of(rp, ev->nr);
+	struct rp_file f, f2;
+	int err;
+
+	if (!t)
+		return -ENOMEM;
+	fill_basics(rp, t, sc, ev, re);
+	err = resolve_event(rp, t->proc, sc, ev, &f, &f2);
+	if (!err)
+		err = apply_op(rp, t->proc, sc, ev, &f);
+	re->path = f.s;
+	re->path_len = f.len;
+	re->kind = f.s ? (enum ior_fd_kind)f.kind : IOR_FD_KIND_NONE;
+	re->resolved = f.resolved;
+	re->path2 = f2.s;
+	re->path2_len = f2.len;
+	return err ? err : 1;
 }
 
 int ior_replay__apply(struct ior_replay *rp, const struct ior_record *rec, struct ior_revent *out)
@@ -179,4 +841,36 @@ int ior_replay__apply(struct ior_replay *rp, const struct ior_record *rec, struc
 void ior_replay__stats(const struct ior_replay *rp, struct ior_replay_stats *st)
 {
 	*st = rp->st;
+	st->procs_unseen = rp->ps.unseen;
+	st->open_files = rp->ps.pool.live;
+}
+
+int ior_replay__fd(const struct ior_replay *rp, uint32_t pid, int32_t fd, struct ior_replay_fd *out)
+{
+	const struct ior_rproc *pr = ior_procs__proc(&rp->ps, pid);
+	const struct ior_ofile *f;
+	bool cloexec;
+
+	memset(out, 0, sizeof(*out));
+	if (!pr)
+		return -ESRCH;
+	f = ior_fdtable__lookup(pr->files, fd, &cloexec);
+	if (!f)
+		return -EBADF;
+	out->name = ior_names__str(rp->nt, f->name, &out->name_len);
+	out->kind = (enum ior_fd_kind)f->kind;
+	out->flags = f->flags;
+	out->cloexec = cloexec;
+	out->resolved = f->resolved;
+	return 0;
+}
+
+const char *ior_replay__dir(const struct ior_replay *rp, uint32_t pid, int which)
+{
+	const struct ior_rproc *pr = ior_procs__proc(&rp->ps, pid);
+	uint32_t id = pr ? (which ? pr->fs->root : pr->fs->cwd) : 0;
+
+	if (pr && which && !id)
+		return "/"; /* as path resolution assumes */
+	return id == ROOT_UNKNOWN ? NULL : ior_names__str(rp->nt, id, NULL);
 }
