@@ -12,9 +12,12 @@ on stderr).
 """
 import os
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
 CHROMEDRIVER = os.environ.get('CHROMEDRIVER', '/usr/bin/chromedriver')
@@ -31,16 +34,39 @@ def check(ok, what):
         failures.append(what)
 
 
-def start_browser(profile):
+def start_driver():
+    """chromedriver on 127.0.0.1, started here: Selenium's own Service talks to it through
+    the name 'localhost', which does not resolve on a machine without /etc/hosts (a fresh
+    debootstrap root)."""
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([CHROMEDRIVER, '--port=%d' % port, '--allowed-ips=127.0.0.1'],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = 'http://127.0.0.1:%d' % port
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + '/status', timeout=2).read()
+            return proc, url
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.1)
+    proc.kill()
+    err = proc.communicate()[1].decode(errors='replace').strip()
+    raise RuntimeError('chromedriver did not answer on %s: %s' % (url, err or 'no message'))
+
+
+def start_browser(profile, url):
     from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
     for flag in FLAGS + ['--user-data-dir=' + profile]:
         opts.add_argument(flag)
     opts.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    return webdriver.Remote(command_executor=url, options=opts)
 
 
 FIND_FRAME = """
@@ -196,28 +222,42 @@ def check_icicle(page):
     page.shot('flamegraph-icicle-zoomed.png')
 
 
+def stop(proc, drv, profile):
+    if drv:
+        drv.quit()
+    if proc:
+        proc.terminate()
+        proc.wait(timeout=10)
+    shutil.rmtree(profile, ignore_errors=True)
+
+
 def main():
     if len(sys.argv) != 5:
         print(__doc__, file=sys.stderr)
         return 2
     artifacts, plain, diff, icicle = sys.argv[1:]
     os.makedirs(artifacts, exist_ok=True)
+    os.environ['no_proxy'] = os.environ['NO_PROXY'] = '127.0.0.1'  # the driver is local
     profile = tempfile.mkdtemp(prefix='ior-chromium-')
     start = time.time()
+    proc = drv = None
     try:
-        drv = start_browser(profile)
+        proc, url = start_driver()
+        drv = start_browser(profile, url)
     except Exception as e:  # any failure to start is a reason to skip, stated
-        print('chromium cannot start: %s' % str(e).strip().splitlines()[0], file=sys.stderr)
-        shutil.rmtree(profile, ignore_errors=True)
+        print('chromium cannot start: %s' % (str(e).strip().splitlines() or ['?'])[0],
+              file=sys.stderr)
+        stop(proc, drv, profile)
         return SKIP
     try:
         print('chromium started in %.1f s' % (time.time() - start))
-        check_plain(Page(drv, plain, artifacts))
-        check_diff(Page(drv, diff, artifacts))
-        check_icicle(Page(drv, icicle, artifacts))
+        for run, svg in ((check_plain, plain), (check_diff, diff), (check_icicle, icicle)):
+            try:
+                run(Page(drv, svg, artifacts))
+            except Exception as e:  # a check that could not even be made has failed
+                check(False, '%s: %s' % (run.__name__, (str(e).strip().splitlines() or ['?'])[0]))
     finally:
-        drv.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+        stop(proc, drv, profile)
     print('%d failed, %.1f s' % (len(failures), time.time() - start))
     return 1 if failures else 0
 
