@@ -34,39 +34,67 @@ def check(ok, what):
         failures.append(what)
 
 
-def start_driver():
-    """chromedriver on 127.0.0.1, started here: Selenium's own Service talks to it through
-    the name 'localhost', which does not resolve on a machine without /etc/hosts (a fresh
-    debootstrap root)."""
+def free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([CHROMEDRIVER, '--port=%d' % port, '--allowed-ips=127.0.0.1'],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = 'http://127.0.0.1:%d' % port
-    deadline = time.time() + 20
+        return s.getsockname()[1]
+
+
+def spawn(argv, probe, what):
+    """Start argv and wait until http://127.0.0.1 probe answers; the process or an error.
+    chromedriver and chromium are both started here, on 127.0.0.1: left to themselves they
+    reach each other through the name 'localhost', which does not resolve on a machine
+    without /etc/hosts (a fresh debootstrap root)."""
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.time() + 30
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            urllib.request.urlopen(probe, timeout=2).read()
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    stop_proc(proc)
+    err = proc.stderr.read().decode(errors='replace').strip().splitlines()
+    raise RuntimeError('%s did not answer on %s: %s' % (what, probe, err[-1] if err else
+                                                        'exit status %s' % proc.returncode))
+
+
+def stop_proc(proc):
+    """Stop proc, then wait (5 s at most) for the helpers it started in its own session."""
+    if not proc:
+        return
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)  # its own session: only what this test started
+            proc.wait()
+    deadline = time.time() + 5
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(url + '/status', timeout=2).read()
-            return proc, url
+            os.killpg(proc.pid, 0)
         except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.1)
-    proc.kill()
-    err = proc.communicate()[1].decode(errors='replace').strip()
-    raise RuntimeError('chromedriver did not answer on %s: %s' % (url, err or 'no message'))
+            return
+        time.sleep(0.05)
 
 
-def start_browser(profile, url):
+def start_browser(profile, procs):
     from selenium import webdriver
 
+    port = free_port()
+    procs.append(spawn([CHROMIUM] + FLAGS + ['--user-data-dir=' + profile,
+                                             '--remote-debugging-address=127.0.0.1',
+                                             '--remote-debugging-port=%d' % port, 'about:blank'],
+                       'http://127.0.0.1:%d/json/version' % port, 'chromium'))
+    driver_port = free_port()
+    procs.append(spawn([CHROMEDRIVER, '--port=%d' % driver_port, '--allowed-ips=127.0.0.1'],
+                       'http://127.0.0.1:%d/status' % driver_port, 'chromedriver'))
     opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in FLAGS + ['--user-data-dir=' + profile]:
-        opts.add_argument(flag)
+    opts.debugger_address = '127.0.0.1:%d' % port
     opts.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
-    return webdriver.Remote(command_executor=url, options=opts)
+    return webdriver.Remote(command_executor='http://127.0.0.1:%d' % driver_port, options=opts)
 
 
 FIND_FRAME = """
@@ -222,12 +250,11 @@ def check_icicle(page):
     page.shot('flamegraph-icicle-zoomed.png')
 
 
-def stop(proc, drv, profile):
+def stop(procs, drv, profile):
     if drv:
         drv.quit()
-    if proc:
-        proc.terminate()
-        proc.wait(timeout=10)
+    for proc in reversed(procs):
+        stop_proc(proc)
     shutil.rmtree(profile, ignore_errors=True)
 
 
@@ -240,14 +267,13 @@ def main():
     os.environ['no_proxy'] = os.environ['NO_PROXY'] = '127.0.0.1'  # the driver is local
     profile = tempfile.mkdtemp(prefix='ior-chromium-')
     start = time.time()
-    proc = drv = None
+    procs, drv = [], None
     try:
-        proc, url = start_driver()
-        drv = start_browser(profile, url)
+        drv = start_browser(profile, procs)
     except Exception as e:  # any failure to start is a reason to skip, stated
-        print('chromium cannot start: %s' % (str(e).strip().splitlines() or ['?'])[0],
+        print('chromium cannot start: %s' % ' '.join(str(e).strip().splitlines()[:2]),
               file=sys.stderr)
-        stop(proc, drv, profile)
+        stop(procs, drv, profile)
         return SKIP
     try:
         print('chromium started in %.1f s' % (time.time() - start))
@@ -257,7 +283,7 @@ def main():
             except Exception as e:  # a check that could not even be made has failed
                 check(False, '%s: %s' % (run.__name__, (str(e).strip().splitlines() or ['?'])[0]))
     finally:
-        stop(proc, drv, profile)
+        stop(procs, drv, profile)
     print('%d failed, %.1f s' % (len(failures), time.time() - start))
     return 1 if failures else 0
 
