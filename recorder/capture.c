@@ -5,6 +5,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,45 +196,48 @@ void ior_capture__stop(struct ior_capture *c)
  * The last detach from a syscall tracepoint waits for RCU grace periods under a global
  * mutex: ~65 ms each on a kernel with faultable syscall tracepoints, 18 s for the
  * tracepoint mode's ~280. A child process inherits the links and releases them after
- * we let go of ours (the release happens where the last reference goes); the programs
- * are stopped already and cost next to nothing meanwhile.
+ * we let go of ours (the release happens where the last reference goes).
  */
-static bool detach_in_background(struct ior_capture *c)
+int ior_capture_release_links(struct bpf_link **links, unsigned int n)
 {
 	int go[2];
 	char one;
 	pid_t pid;
 
 	if (pipe2(go, O_CLOEXEC))
-		return false;
+		return -errno;
 	pid = fork();
 	if (pid < 0) {
 		close(go[0]);
 		close(go[1]);
-		return false;
+		return -errno;
 	}
 	if (pid == 0) {
 		setsid();
+		prctl(PR_SET_NAME, "ior-release"); /* what ps shows while it waits */
 		close(go[1]);
 		/* wait until the parent's references are gone, then release */
 		while (read(go[0], &one, 1) < 0 && errno == EINTR)
 			;
-		for (unsigned int i = 0; i < c->nlinks; i++)
-			bpf_link__destroy(c->links[i]);
+		for (unsigned int i = 0; i < n; i++)
+			bpf_link__destroy(links[i]);
 		_exit(0);
 	}
 	close(go[0]);
-	while (c->nlinks)
-		bpf_link__destroy(c->links[--c->nlinks]);
+	for (unsigned int i = 0; i < n; i++)
+		bpf_link__destroy(links[i]);
 	close(go[1]); /* EOF: the child's turn */
-	return true;
+	return 0;
 }
 
 void ior_capture__detach(struct ior_capture *c)
 {
 	ior_capture__stop(c);
-	if (c->nlinks > 16 && detach_in_background(c))
+	/* the programs are stopped: their staying attached a while costs next to nothing */
+	if (c->nlinks > 16 && !ior_capture_release_links(c->links, c->nlinks)) {
+		c->nlinks = 0;
 		return;
+	}
 	while (c->nlinks)
 		bpf_link__destroy(c->links[--c->nlinks]);
 }

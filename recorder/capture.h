@@ -78,6 +78,16 @@ unsigned int ior_capture__ncpus(const struct ior_capture *c);
 
 void ior_capture__free(struct ior_capture *c);
 
+struct bpf_link;
+
+/*
+ * Destroy links without waiting for their release: a short-lived child process inherits
+ * them and releases them once ours are closed. For the many syscall tracepoint links,
+ * whose release takes ~65 ms each here. Returns 0 (the links are gone) or -errno (the
+ * links are untouched).
+ */
+int ior_capture_release_links(struct bpf_link **links, unsigned int n);
+
 /* Show libbpf's warnings and errors (the verifier log on a failed load) on stderr. */
 void ior_capture__set_verbose(bool on);
 
