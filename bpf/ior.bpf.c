@@ -94,7 +94,7 @@ struct {
 
 struct proc_scratch {
 	struct ior_wire_proc p;
-	char str[IOR_WIRE_PATH_MAX + 16];
+	char str[IOR_WIRE_PATH_MAX + 256 + 16]; /* the cwd walk reads a name past its limit */
 };
 
 struct {
@@ -393,6 +393,90 @@ static __always_inline bool fd_filter(const struct ior_wire_event *e,
 	return hit;
 }
 
+/* ---- cwd and root after chdir, fchdir, chroot -------------------------------------- */
+#define CWD_DEPTH 64
+
+struct cwd_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	char *buf;
+	__u32 off;
+	__u32 cut;
+};
+
+/* One step towards the global root: a name into the buffer, or a mount crossed. */
+static long cwd_step(__u32 index, void *ctx)
+{
+	struct cwd_walk *w = ctx;
+	struct dentry *d = w->dentry, *parent;
+	struct vfsmount *vm = w->vfsmnt;
+	struct mount *m = w->mnt;
+	const unsigned char *name;
+	long n;
+
+	if (d == BPF_CORE_READ(vm, mnt_root)) {
+		struct mount *up = BPF_CORE_READ(m, mnt_parent);
+
+		if (up == m)
+			return 1; /* the root of everything */
+		w->dentry = BPF_CORE_READ(m, mnt_mountpoint);
+		w->mnt = up;
+		w->vfsmnt = &up->mnt;
+		return 0;
+	}
+	parent = BPF_CORE_READ(d, d_parent);
+	if (parent == d)
+		return 1;
+	if (w->off > IOR_WIRE_PATH_MAX - 256) {
+		w->cut = 1;
+		return 1;
+	}
+	name = BPF_CORE_READ(d, d_name.name);
+	n = bpf_probe_read_kernel_str(w->buf + (w->off & (IOR_WIRE_PATH_MAX - 1)), 256, name);
+	if (n > 0)
+		w->off += n;
+	w->dentry = parent;
+	return 0;
+}
+
+/*
+ * Report the new cwd (which 0) or root (1) of the current process as a global path:
+ * its components leaf first, each NUL-terminated (the recorder reverses them). A global
+ * function: verified once, called only after a successful chdir, fchdir or chroot.
+ */
+__noinline int emit_cwd(__u32 which)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct proc_scratch *ps;
+	struct cwd_walk w = {};
+	struct path *path;
+	__u32 zero = 0;
+
+	ps = bpf_map_lookup_elem(&proc_scratch, &zero);
+	if (!ps)
+		return 0;
+	path = which ? &t->fs->root : &t->fs->pwd;
+	w.dentry = BPF_CORE_READ(path, dentry);
+	w.vfsmnt = BPF_CORE_READ(path, mnt);
+	w.mnt = container_of(w.vfsmnt, struct mount, mnt);
+	w.buf = ps->str;
+	bpf_loop(CWD_DEPTH, cwd_step, &w, 0);
+	__builtin_memset(&ps->p, 0, sizeof(ps->p));
+	ps->p.type = IOR_WIRE_PROC;
+	ps->p.kind = IOR_WIRE_CWD;
+	ps->p.pid = t->tgid;
+	ps->p.tid = t->pid;
+	ps->p.time_ns = bpf_ktime_get_ns();
+	ps->p.code = which;
+	ps->p.str_flags = w.cut ? IOR_WIRE_PATH_TRUNC : 0;
+	ps->p.path_len = w.off & (IOR_WIRE_PATH_MAX - 1);
+	if (bpf_ringbuf_output(&events, ps, sizeof(ps->p) + ps->p.path_len,
+			       wake_flags(ps->p.time_ns)))
+		COUNT(lost_procs);
+	return 0;
+}
+
 /* ---- exit ------------------------------------------------------------------------- */
 
 /* An event with no string argument: reserved and filled in place. */
@@ -469,8 +553,12 @@ static __always_inline int on_exit(__u32 nr, long ret)
 	s->live = 0;
 	p = &plan[nr & (IOR_WIRE_MAX_NR - 1)];
 	if (p->path || p->path2)
-		return emit_strings(s, p, nr, ret, now);
-	return emit_plain(s, p, nr, ret, now);
+		emit_strings(s, p, nr, ret, now);
+	else
+		emit_plain(s, p, nr, ret, now);
+	if (ret == 0 && (p->role == IOR_WIRE_ROLE_CWD || p->role == IOR_WIRE_ROLE_ROOT))
+		emit_cwd(p->role == IOR_WIRE_ROLE_ROOT);
+	return 0;
 }
 
 /* ---- attach mode 1: tp_btf sys_enter / sys_exit ---------------------------------------- */

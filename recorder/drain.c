@@ -81,6 +81,31 @@ static int drain_event(struct ior_drain *d, const struct ior_wire_event *e, size
 	return 0;
 }
 
+/*
+ * The cwd walk's components, leaf first and each NUL-terminated, as an absolute path
+ * into out (room for IOR_WIRE_PATH_MAX + 2). Returns its length.
+ */
+static size_t cwd_path(const char *comps, size_t len, char *out)
+{
+	size_t n = 0, end = len;
+
+	while (end > 0) {
+		size_t start = end - 1; /* at the NUL ending the last component */
+
+		while (start > 0 && comps[start - 1])
+			start--;
+		if (n + 1 + (end - 1 - start) > IOR_WIRE_PATH_MAX + 1)
+			break;
+		out[n++] = '/';
+		memcpy(out + n, comps + start, end - 1 - start);
+		n += end - 1 - start;
+		end = start;
+	}
+	if (!n)
+		out[n++] = '/';
+	return n;
+}
+
 static int drain_proc(struct ior_drain *d, const struct ior_wire_proc *p, size_t size)
 {
 	struct ior_proc pr = {
@@ -109,9 +134,16 @@ static int drain_proc(struct ior_drain *d, const struct ior_wire_proc *p, size_t
 	}
 	if (clen)
 		pr.comm = ior_writer__intern(d->w, p->comm, clen);
-	if (p->path_len || p->kind == IOR_WIRE_EXEC)
+	if (p->kind == IOR_WIRE_CWD) {
+		char path[IOR_WIRE_PATH_MAX + 2];
+
+		pr.path = ior_writer__intern(d->w, path, cwd_path((const char *)(p + 1),
+								   p->path_len, path));
+	} else if (p->path_len || p->kind == IOR_WIRE_EXEC) {
 		pr.path = ior_writer__intern(d->w, p + 1, p->path_len);
-	if ((clen && !pr.comm) || ((p->path_len || p->kind == IOR_WIRE_EXEC) && !pr.path))
+	}
+	if ((clen && !pr.comm) || ((p->path_len || p->kind == IOR_WIRE_EXEC ||
+				    p->kind == IOR_WIRE_CWD) && !pr.path))
 		return failed(d, -ENOMEM);
 	err = ior_writer__append_proc(d->w, &pr);
 	if (err)

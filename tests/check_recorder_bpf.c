@@ -11,6 +11,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdio.h>
@@ -418,6 +419,31 @@ static const struct proc *find_proc(const struct rec *r, enum ior_proc_kind kind
 	return NULL;
 }
 
+/* chdir DIR, chdir sub, fchdir back, then chroot "." in a child: absolute paths. */
+static void check_cwd_records(const struct rec *r)
+{
+	char dir[PATH_MAX], want[4][PATH_MAX + 8];
+	const int64_t code[4] = { 0, 0, 0, 1 };
+	int n = 0;
+
+	ck_assert_ptr_nonnull(realpath(tmp("work"), dir));
+	snprintf(want[0], sizeof(want[0]), "%s", dir);
+	snprintf(want[1], sizeof(want[1]), "%s/sub", dir);
+	snprintf(want[2], sizeof(want[2]), "%s", dir);
+	snprintf(want[3], sizeof(want[3]), "%s", dir);
+	for (size_t i = 0; i < r->nproc; i++) {
+		if (r->proc[i].p.kind != IOR_PROC_CWD)
+			continue;
+		ck_assert_int_lt(n, 4);
+		ck_assert_msg(r->proc[i].path && !strcmp(r->proc[i].path, want[n]) &&
+				      r->proc[i].p.code == code[n],
+			      "cwd record %d: %s (code %lld), want %s", n, r->proc[i].path,
+			      (long long)r->proc[i].p.code, want[n]);
+		n++;
+	}
+	ck_assert_int_eq(n, 4);
+}
+
 START_TEST(test_iomix_lifecycle)
 {
 	const uint64_t shared = IOR_CLONE_THREAD | IOR_CLONE_FILES | IOR_CLONE_FS;
@@ -451,6 +477,7 @@ START_TEST(test_iomix_lifecycle)
 	ck_assert_ptr_nonnull(p); /* the --exec image */
 	ck_assert_ptr_nonnull(strstr(p->path, "workloads/iomix"));
 	ck_assert_ptr_nonnull(find_proc(&r, IOR_PROC_EXIT, NULL, 0));
+	check_cwd_records(&r);
 	rec_free(&r);
 }
 END_TEST
