@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -865,6 +866,52 @@ START_TEST(test_output_rules)
 }
 END_TEST
 
+/* Without privileges: a clear message, exit 1, no file. */
+START_TEST(test_not_root)
+{
+	char err[1024];
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open(tmp("err"), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+
+		dup2(fd, STDERR_FILENO);
+		if (setgid(65534) || setuid(65534))
+			_exit(125);
+		execl(bin("ior-record"), "ior-record", "-o", "/tmp/ior-never.ior", "--", "/bin/true",
+		      (char *)NULL);
+		_exit(126);
+	}
+	ck_assert_int_eq(reap(pid), 1);
+	slurp(tmp("err"), err, sizeof(err));
+	ck_assert_msg(strstr(err, "ior-record: needs root"), "stderr: %s", err);
+	ck_assert_int_ne(access("/tmp/ior-never.ior", F_OK), 0);
+}
+END_TEST
+
+/* The disk fills up: stop, say so, exit 1, keep what was written. */
+START_TEST(test_disk_full)
+{
+	char err[2048], small[600];
+	struct rec r;
+	int code;
+
+	snprintf(small, sizeof(small), "%s", tmp("small"));
+	ck_assert_int_eq(mkdir(small, 0700), 0);
+	ck_assert_int_eq(mount("tmpfs", small, "tmpfs", 0, "size=256k"), 0);
+	make_file(tmp("f"), 4096);
+	code = RECORD(tmp("small/full.ior"), err, sizeof(err), "--flush-interval", "20", "--",
+		      (char *)bin("workloads/spin"), "-c", "3000000", (char *)tmp("f"));
+	ck_assert_int_eq(code, 1);
+	ck_assert_msg(strstr(err, "No space left on device"), "stderr: %s", err);
+	rec_load(&r, tmp("small/full.ior"), false);
+	ck_assert_uint_gt(r.nev, 1000);
+	ck_assert_uint_eq(r.st.bad_chunks, 0);
+	rec_free(&r);
+	ck_assert_int_eq(umount(small), 0);
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------------------------ */
 static void scratch_setup(void)
 {
@@ -879,6 +926,7 @@ static void scratch_teardown(void)
 {
 	char cmd[128];
 
+	umount2(tmp("small"), MNT_DETACH); /* left mounted when test_disk_full failed */
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
 	if (system(cmd) != 0)
 		fprintf(stderr, "recorder_bpf: could not remove %s\n", scratch);
@@ -940,6 +988,8 @@ Suite *recorder_bpf_suite(void)
 	tcase_add_test(tc, test_losses_reported);
 	tcase_add_test(tc, test_max_size);
 	tcase_add_test(tc, test_output_rules);
+	tcase_add_test(tc, test_not_root);
+	tcase_add_test(tc, test_disk_full);
 	suite_add_tcase(s, tc);
 	return s;
 }
