@@ -74,7 +74,7 @@ struct ior_flame_opts {
 	const char *title;       /* default "I/O flame graph" or "I/O differential flame graph" */
 	const char *subtitle;    /* e.g. host, time span, weight; NULL for none */
 	const char *root_name;   /* the bottom frame; default "all" */
-	const char *count_label; /* IOR_FLAME_UNIT_COUNT: appended as " calls"; NULL: nothing */
+	const char *count_label; /* UNIT_COUNT: "calls" prints "12 calls"; NULL: "12" */
 	enum ior_flame_unit unit;
 	enum ior_flame_palette palette;
 	unsigned int width;      /* pixels; default 1200, at least 200 */

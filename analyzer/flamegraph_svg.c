@@ -77,6 +77,9 @@ static int resolve_opts(const struct ior_flame_opts *in, struct ior_flame_opts *
 		o->name_a = "A";
 	if (!o->name_b)
 		o->name_b = "B";
+	/* the separating space is ours: " calls" and "calls" print alike */
+	while (o->count_label && *o->count_label == ' ')
+		o->count_label++;
 	return 0;
 }
 

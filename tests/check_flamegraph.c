@@ -358,7 +358,10 @@ START_TEST(test_min_width_zero_draws_all)
 		add(fg, line, 1, 0);
 	}
 	add(fg, "big", 1000000000, 0);
+	o.count_label = "  calls";
 	svg = render_ok(fg, &o);
+	ck_assert_ptr_nonnull(strstr(svg, "<title>big\n1,000,000,000 calls ("));
+	ck_assert_ptr_nonnull(strstr(svg, "data-label=\"calls\""));
 	ck_assert_uint_eq(count(svg, "<g data-d="), 53);
 	ck_assert_ptr_null(strstr(svg, "narrow frames"));
 	free(svg);
