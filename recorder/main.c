@@ -28,8 +28,8 @@ static void print_summary(const struct ior_session *r, bool live)
 	if (live)
 		fputs("\r\033[K", stderr);
 	ior_status__bytes(size, sizeof(size), r->bytes_written);
-	fprintf(stderr, "ior-record: %llu events, %llu process records, %u processes in the "
-			"snapshot, %s written to '%s'\n",
+	fprintf(stderr, "ior-record: %llu events, %llu process records, snapshot of %u "
+			"process(es); %s written to '%s'\n",
 		(unsigned long long)r->drain.events, (unsigned long long)r->drain.procs,
 		r->snap.procs, size, r->out_path);
 }

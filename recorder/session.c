@@ -82,6 +82,23 @@ static bool privileged(void)
 	       (data[perfmon / 32].effective & (1u << (perfmon % 32)));
 }
 
+/* -p and -t name tasks that exist (threads are reachable as /proc/TID too). */
+static int check_targets(struct ior_session *r)
+{
+	char path[32];
+
+	for (size_t i = 0; i < r->o->npids + r->o->ntids; i++) {
+		bool pid = i < r->o->npids;
+		uint32_t id = pid ? r->o->pids[i] : r->o->tids[i - r->o->npids];
+
+		snprintf(path, sizeof(path), "/proc/%u", id);
+		if (access(path, F_OK))
+			return fail(r, -ESRCH, "%s %u: no such %s", pid ? "-p" : "-t", id,
+				    pid ? "process" : "thread");
+	}
+	return 0;
+}
+
 static bool tracefs_event(const char *name, char *buf, size_t len, void *ctx)
 {
 	return ior_tracefs__syscall_event(ctx, name, buf, len);
@@ -352,7 +369,9 @@ int ior_session__setup(struct ior_session *r, const struct ior_record_opts *o, i
 	if (!privileged())
 		return fail(r, -EPERM, "needs root (or CAP_BPF and CAP_PERFMON) to load BPF "
 				       "programs");
-	ret = setup_plan(r);
+	ret = check_targets(r);
+	if (!ret)
+		ret = setup_plan(r);
 	if (!ret)
 		ret = setup_child(r);
 	if (ret)

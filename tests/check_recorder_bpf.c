@@ -11,6 +11,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <regex.h>
 #include <signal.h>
@@ -551,6 +552,8 @@ START_TEST(test_exit_status)
 	ck_assert_int_eq(RECORD(tmp("d.ior"), err, sizeof(err), "-e", "no_such_call", "--", "/bin/true"), 2);
 	ck_assert_msg(strstr(err, "matches no syscall"), "stderr: %s", err);
 	ck_assert_int_ne(access(tmp("d.ior"), F_OK), 0);
+	ck_assert_int_eq(RECORD(tmp("e.ior"), err, sizeof(err), "-p", "1073741823", "-d", "1"), 1);
+	ck_assert_msg(strstr(err, "-p 1073741823: no such process"), "stderr: %s", err);
 }
 END_TEST
 
@@ -827,6 +830,23 @@ START_TEST(test_max_size)
 END_TEST
 
 /* ---- the output file ------------------------------------------------------------------- */
+/* Without -o: HOSTNAME-YYYYmmddTHHMMSS.ior in the current directory. */
+static void check_default_name(void)
+{
+	char cmd[1024], host[256] = "", pattern[300];
+	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	glob_t g;
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && exec '%s' -q -- /bin/true", scratch, bin("ior-record"));
+	ck_assert_int_eq(run(argv, NULL, 0), 0);
+	gethostname(host, sizeof(host) - 1);
+	snprintf(pattern, sizeof(pattern), "%s/%s-2[0-9][0-9][0-9][01][0-9][0-3][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9].ior",
+		 scratch, host);
+	ck_assert_int_eq(glob(pattern, 0, NULL, &g), 0);
+	ck_assert_uint_eq(g.gl_pathc, 1);
+	globfree(&g);
+}
+
 START_TEST(test_output_rules)
 {
 	char err[2048];
@@ -843,6 +863,7 @@ START_TEST(test_output_rules)
 	ck_assert_int_eq(symlink(tmp("o.ior"), tmp("link.ior")), 0);
 	ck_assert_int_eq(RECORD(tmp("link.ior"), err, sizeof(err), "--force", "--", "/bin/true"), 1);
 	ck_assert_int_eq(RECORD(tmp("nodir/x.ior"), err, sizeof(err), "--", "/bin/true"), 1);
+	check_default_name();
 	ck_assert_msg(strstr(err, "cannot open '") && strstr(err, "No such file"), "stderr: %s", err);
 	/* "-": the recording on stdout, the command's stdout moved to stderr */
 	fd = open(tmp("stdout.ior"), O_WRONLY | O_CREAT, 0600);
@@ -854,12 +875,15 @@ START_TEST(test_output_rules)
 
 		if (pid == 0) {
 			dup2(fd, STDOUT_FILENO);
+			dup2(open(tmp("echo.err"), O_WRONLY | O_CREAT, 0600), STDERR_FILENO);
 			execv(argv[0], argv);
 			_exit(126);
 		}
 		ck_assert_int_eq(reap(pid), 0);
 	}
 	close(fd);
+	slurp(tmp("echo.err"), err, sizeof(err));
+	ck_assert_str_eq(err, "hello\n"); /* the command's stdout went to stderr */
 	rec_load(&r, tmp("stdout.ior"), false);
 	ck_assert(r.st.clean_close && count_name(&r, "write") >= 1);
 	rec_free(&r);
