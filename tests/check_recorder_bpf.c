@@ -922,7 +922,7 @@ START_TEST(test_disk_full)
 
 	snprintf(small, sizeof(small), "%s", tmp("small"));
 	ck_assert_int_eq(mkdir(small, 0700), 0);
-	ck_assert_int_eq(mount("tmpfs", small, "tmpfs", 0, "size=256k"), 0);
+	ck_assert_int_eq(mount("tmpfs", small, "tmpfs", 0, "size=1m"), 0);
 	make_file(tmp("f"), 4096);
 	code = RECORD(tmp("small/full.ior"), err, sizeof(err), "--flush-interval", "20", "--",
 		      (char *)bin("workloads/spin"), "-c", "3000000", (char *)tmp("f"));
