@@ -31,7 +31,7 @@ rm -rf data
 	step "$ANA" top --by comm,syscall -n 8 before.ior
 	step "$ANA" top --by path --sort p99 -n 5 --class read,write,sync before.ior
 	step "$ANA" dump --failed --syscall access before.ior | head -n 5
-	step "$ANA" dump --min-duration 20ms before.ior | head -n 5
+	step "$ANA" dump --min-duration 5ms before.ior | head -n 5
 	step "$ANA" collapse --fields comm,syscall --weight duration before.ior
 	step "$ANA" diff --by comm,syscall -n 6 before.ior after.ior
 } 2>&1 | tee report.txt
