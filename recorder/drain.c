@@ -106,6 +106,25 @@ static size_t cwd_path(const char *comps, size_t len, char *out)
 	return n;
 }
 
+/* comm and path of a lifecycle record as string ids; false on ENOMEM. */
+static bool proc_strings(struct ior_drain *d, const struct ior_wire_proc *p, struct ior_proc *pr)
+{
+	size_t clen = strnlen(p->comm, sizeof(p->comm));
+	bool want_path = p->path_len || p->kind == IOR_WIRE_EXEC || p->kind == IOR_WIRE_CWD;
+
+	if (clen && !(pr->comm = ior_writer__intern(d->w, p->comm, clen)))
+		return false;
+	if (p->kind == IOR_WIRE_CWD) {
+		char path[IOR_WIRE_PATH_MAX + 2];
+
+		pr->path = ior_writer__intern(d->w, path,
+					      cwd_path((const char *)(p + 1), p->path_len, path));
+	} else if (want_path) {
+		pr->path = ior_writer__intern(d->w, p + 1, p->path_len);
+	}
+	return !want_path || pr->path;
+}
+
 static int drain_proc(struct ior_drain *d, const struct ior_wire_proc *p, size_t size)
 {
 	struct ior_proc pr = {
@@ -118,7 +137,6 @@ static int drain_proc(struct ior_drain *d, const struct ior_wire_proc *p, size_t
 		.clone_flags = p->clone_flags,
 		.code = p->code,
 	};
-	size_t clen = strnlen(p->comm, sizeof(p->comm));
 	int err;
 
 	if (size < sizeof(*p) + p->path_len) {
@@ -132,18 +150,7 @@ static int drain_proc(struct ior_drain *d, const struct ior_wire_proc *p, size_t
 		pr.ptid = (uint32_t)p->code; /* the thread that called exec (its tid changes) */
 		pr.code = 0;
 	}
-	if (clen)
-		pr.comm = ior_writer__intern(d->w, p->comm, clen);
-	if (p->kind == IOR_WIRE_CWD) {
-		char path[IOR_WIRE_PATH_MAX + 2];
-
-		pr.path = ior_writer__intern(d->w, path, cwd_path((const char *)(p + 1),
-								   p->path_len, path));
-	} else if (p->path_len || p->kind == IOR_WIRE_EXEC) {
-		pr.path = ior_writer__intern(d->w, p + 1, p->path_len);
-	}
-	if ((clen && !pr.comm) || ((p->path_len || p->kind == IOR_WIRE_EXEC ||
-				    p->kind == IOR_WIRE_CWD) && !pr.path))
+	if (!proc_strings(d, p, &pr))
 		return failed(d, -ENOMEM);
 	err = ior_writer__append_proc(d->w, &pr);
 	if (err)

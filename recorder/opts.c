@@ -164,30 +164,61 @@ static int set_duration(struct ior_record_opts *o, const char *opt, const char *
 	return 0;
 }
 
+static int set_max_size(struct ior_record_opts *o, const char *arg)
+{
+	if (ior_parse_size(arg, &o->max_size) || !o->max_size)
+		return bad(o, "--max-size '%s': not a size", arg);
+	return 0;
+}
+
+static int set_flag(int *counter, bool *flag)
+{
+	if (counter)
+		(*counter)++;
+	if (flag)
+		*flag = true;
+	return 0;
+}
+
 static int one_opt(struct ior_record_opts *o, int c, const char *arg)
 {
 	switch (c) {
-	case 'o': o->output = arg; return 0;
-	case 'd': return set_duration(o, "-d", arg, 1000000000ull, 1, &o->duration_ns);
-	case 'p': return add_id(o, &o->pids, &o->npids, "-p", arg);
-	case 't': return add_id(o, &o->tids, &o->ntids, "-t", arg);
-	case 'c': return set_comm(o, arg);
-	case 'e': return join(o, &o->include, arg);
-	case 'x': return join(o, &o->exclude, arg);
-	case 'q': o->quiet++; return 0;
-	case 'v': o->verbose++; return 0;
-	case 'h': o->help = true; return 0;
-	case 'V': o->version = true; return 0;
-	case OPT_PATH: return set_path(o, arg);
-	case OPT_RINGBUF: return set_ringbuf(o, arg);
-	case OPT_FLUSH: return set_duration(o, "--flush-interval", arg, 1000000ull, 10000000ull,
-					    &o->flush_ns);
-	case OPT_MAX_SIZE:
-		if (ior_parse_size(arg, &o->max_size) || !o->max_size)
-			return bad(o, "--max-size '%s': not a size", arg);
+	case 'o':
+		o->output = arg;
 		return 0;
-	case OPT_FORCE: o->force = true; return 0;
-	case OPT_ATTACH: return set_attach(o, arg);
+	case 'd':
+		return set_duration(o, "-d", arg, 1000000000ull, 1, &o->duration_ns);
+	case 'p':
+		return add_id(o, &o->pids, &o->npids, "-p", arg);
+	case 't':
+		return add_id(o, &o->tids, &o->ntids, "-t", arg);
+	case 'c':
+		return set_comm(o, arg);
+	case 'e':
+		return join(o, &o->include, arg);
+	case 'x':
+		return join(o, &o->exclude, arg);
+	case 'q':
+		return set_flag(&o->quiet, NULL);
+	case 'v':
+		return set_flag(&o->verbose, NULL);
+	case 'h':
+		return set_flag(NULL, &o->help);
+	case 'V':
+		return set_flag(NULL, &o->version);
+	case OPT_PATH:
+		return set_path(o, arg);
+	case OPT_RINGBUF:
+		return set_ringbuf(o, arg);
+	case OPT_FLUSH:
+		return set_duration(o, "--flush-interval", arg, 1000000ull, 10000000ull,
+				    &o->flush_ns);
+	case OPT_MAX_SIZE:
+		return set_max_size(o, arg);
+	case OPT_FORCE:
+		return set_flag(NULL, &o->force);
+	case OPT_ATTACH:
+		return set_attach(o, arg);
 	}
 	return bad(o, "internal: option %d", c);
 }

@@ -228,6 +228,17 @@ static void fdmeta(int fd)
 	note("cachestat", NR(__NR_cachestat, fd, NULL, NULL, 0), "fd=%d", fd);
 }
 
+static void fd_calls(void)
+{
+	long fd = SC(openat, AT_FDCWD, "a.txt", O_RDWR);
+
+	note("openat", fd, "fd=%d\tpath=a.txt\tflags=%#x", AT_FDCWD, O_RDWR);
+	rw(fd);
+	syncs(fd);
+	fdmeta(fd);
+	note("close", SC(close, fd), "fd=%ld", fd);
+}
+
 static void dirs(void)
 {
 	char buf[4096];
@@ -626,15 +637,7 @@ int main(int argc, char **argv)
 	note("chdir", SC(chdir, argv[1]), "path=%s", argv[1]);
 	opens();
 	handles();
-	{
-		long fd = SC(openat, AT_FDCWD, "a.txt", O_RDWR);
-
-		note("openat", fd, "fd=%d\tpath=a.txt\tflags=%#x", AT_FDCWD, O_RDWR);
-		rw(fd);
-		syncs(fd);
-		fdmeta(fd);
-		note("close", SC(close, fd), "fd=%ld", fd);
-	}
+	fd_calls();
 	dirs();
 	stats();
 	meta();
