@@ -21,6 +21,7 @@ struct ior_agg {
 	uint32_t *slots;             /* hash table of group index + 1 */
 	size_t nslots;
 	struct ior_group total;
+	bool total_merged;          /* total.hist holds the merge of every group's */
 	struct ior_buf tmp, line;
 	char **owned;                /* rendered texts, freed with the aggregation */
 	size_t nowned, owned_cap;
@@ -213,6 +214,14 @@ static struct ior_group *new_group(struct ior_agg *a, const uint64_t *k, size_t 
 	return g;
 }
 
+static inline bool keys_equal(const uint64_t *x, const uint64_t *y, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (x[i] != y[i])
+			return false;
+	return true;
+}
+
 static struct ior_group *find_group(struct ior_agg *a, const uint64_t *k,
 				    const struct ior_revent *re)
 {
@@ -224,7 +233,7 @@ static struct ior_group *find_group(struct ior_agg *a, const uint64_t *k,
 	     i = (i + 1) & (a->nslots - 1)) {
 		size_t g = a->slots[i] - 1;
 
-		if (!memcmp(a->keys + g * a->nkey, k, a->nkey * sizeof(*k)))
+		if (keys_equal(a->keys + g * a->nkey, k, a->nkey))
 			return &a->groups[g];
 	}
 	return new_group(a, k, i, re);
@@ -254,8 +263,10 @@ int ior_agg__add(struct ior_agg *a, const struct ior_revent *re)
 		at += used;
 	}
 	g = find_group(a, k, re);
-	if (!g || account(g, re, a->o.histograms) || account(&a->total, re, a->o.histograms))
+	/* the total's histogram is merged from the groups' when asked for */
+	if (!g || account(g, re, a->o.histograms) || account(&a->total, re, false))
 		return -ENOMEM;
+	a->total_merged = false;
 	return 0;
 }
 
@@ -265,8 +276,16 @@ struct ior_group *ior_agg__groups(struct ior_agg *a, size_t *n)
 	return a->groups;
 }
 
-const struct ior_group *ior_agg__total(const struct ior_agg *a)
+const struct ior_group *ior_agg__total(struct ior_agg *a)
 {
+	if (a->o.histograms && !a->total_merged) {
+		ior_hist__free(&a->total.hist);
+		memset(&a->total.hist, 0, sizeof(a->total.hist));
+		for (size_t i = 0; i < a->ngroups; i++)
+			if (ior_hist__merge(&a->total.hist, &a->groups[i].hist))
+				return NULL;
+		a->total_merged = true;
+	}
 	return &a->total;
 }
 

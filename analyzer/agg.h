@@ -49,8 +49,8 @@ int ior_agg__add(struct ior_agg *a, const struct ior_revent *re);
 /* The groups, in no particular order; valid until the next add or free. */
 struct ior_group *ior_agg__groups(struct ior_agg *a, size_t *n);
 
-/* Totals over every event added. */
-const struct ior_group *ior_agg__total(const struct ior_agg *a);
+/* Totals over every event added (the histogram merged from the groups'); NULL on ENOMEM. */
+const struct ior_group *ior_agg__total(struct ior_agg *a);
 
 /* Group weights for collapse and flame graphs. */
 enum ior_weight { IOR_WEIGHT_COUNT, IOR_WEIGHT_DURATION, IOR_WEIGHT_BYTES, IOR_WEIGHT_GAP };

@@ -12,7 +12,8 @@
 
 int ior_input__open(struct ior_input *in, const char *name, bool salvage)
 {
-	struct ior_reader_opts o = { .salvage = salvage };
+	/* decode ahead on the second core while this one replays and aggregates */
+	struct ior_reader_opts o = { .salvage = salvage, .threads = true };
 
 	memset(in, 0, sizeof(*in));
 	in->name = name;

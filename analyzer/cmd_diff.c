@@ -139,6 +139,8 @@ static void print_side_header(const char *label, struct side *s)
 	char desc[256], tot[32];
 	const struct ior_group *t = ior_agg__total(s->agg);
 
+	if (!t)
+		return;
 	ior_describe_recording(desc, sizeof(desc), &s->in);
 	ior_fmt_dur(tot, sizeof(tot), (double)t->dur_sum);
 	printf("%s: %s (%s): %" PRIu64 " events, %s in syscalls\n", label, s->in.name, desc,

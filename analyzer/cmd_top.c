@@ -221,9 +221,16 @@ static int report(struct ior_input *in, struct ior_agg *a, const struct ior_fiel
 		ior_err("%s", strerror(ENOMEM));
 		return IOR_EXIT_FAIL;
 	}
+	const struct ior_group *sum = ior_agg__total(a);
+
+	if (!sum) {
+		free(rows);
+		ior_err("%s", strerror(ENOMEM));
+		return IOR_EXIT_FAIL;
+	}
 	for (size_t i = 0; i < n; i++)
 		row_stats(&rows[i], &g[i]);
-	row_stats(&total, ior_agg__total(a));
+	row_stats(&total, sum);
 	sort_metric = t->sort;
 	qsort(rows, n, sizeof(*rows), cmp_rows);
 	if (t->n && n > t->n)

@@ -199,6 +199,11 @@ struct ior_reader_opts {
 	 * chunk: no checksum yet). Off by default: only verified chunks are returned.
 	 */
 	bool salvage;
+	/*
+	 * Decompress and verify chunks ahead on a second thread while the caller works on
+	 * the current one. Records, order and results are the same either way.
+	 */
+	bool threads;
 };
 
 enum ior_record_type {

@@ -16,43 +16,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zstd.h>
 
 #include "common/hash.h"
 #include "format/cbor.h"
 #include "format/internal.h"
+#include "format/source.h"
 #include "format/tables.h"
 
-#define IN_CHUNK (1u << 20)
-#define BLOCK_MAX (128u << 10)
-#define WARN_LINES_MAX 32
 #define MAX_DEPTH 16
 
 struct ior_reader {
-	int fd;
-	bool salvage;
-	bool eof;
-	/* input window: file bytes [base, base + len) are in in[0..len) */
-	uint8_t *in;
-	size_t pos, len, cap;
-	uint64_t base;
-	ZSTD_DCtx *dctx;
-	/* the current verified chunk and the iterator over its records */
-	uint8_t *chunk;
-	size_t chunk_len, chunk_cap;
+	struct ior_source *src;
+	struct ior_chunk hdr_chunk;
+	/* the chunk being parsed (NULL between chunks) and the iterator over its records */
+	struct ior_chunk *chunk;
 	struct cbor_in cur;
-	bool chunk_open;
-	uint64_t chunk_offset;
+	bool chunk_has_base;
 	int64_t prev_start;
-	uint64_t last_seq;
-	bool seen_seq;
 	struct ior_header hdr;
 	struct reader_tables t;
-	struct ior_reader_stats st;
-	char *warn;
-	size_t warn_len, warn_cap;
-	unsigned warn_lines;
-	bool chunk_has_base;
+	struct ior_reader_stats st;      /* record-level counts */
+	struct ior_source_stats src_st;  /* frame-level counts, as of the current chunk */
+	struct ior_warnings warn;
 	bool eof_checked;
 };
 
@@ -63,225 +48,7 @@ const char *ior_reader__open_error(void)
 	return open_error;
 }
 
-__attribute__((format(printf, 2, 3))) static void warnf(struct ior_reader *r, const char *fmt,
-							 ...)
-{
-	char line[256];
-	va_list ap;
-	int n;
-
-	if (r->warn_lines > WARN_LINES_MAX)
-		return;
-	va_start(ap, fmt);
-	if (r->warn_lines == WARN_LINES_MAX)
-		n = snprintf(line, sizeof(line) - 1, "(further warnings not shown)");
-	else
-		n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	line[n++] = '\n';
-	if (r->warn_len + (size_t)n + 1 > r->warn_cap) {
-		size_t cap = (r->warn_cap ? r->warn_cap * 2 : 1024) + (size_t)n;
-		char *w = realloc(r->warn, cap);
-
-		if (!w)
-			return;
-		r->warn = w;
-		r->warn_cap = cap;
-	}
-	memcpy(r->warn + r->warn_len, line, (size_t)n);
-	r->warn_len += (size_t)n;
-	r->warn[r->warn_len] = '\0';
-	r->warn_lines++;
-}
-
-/* ---- input window ------------------------------------------------------------ */
-
-static size_t avail(const struct ior_reader *r)
-{
-	return r->len - r->pos;
-}
-
-static uint64_t offset_now(const struct ior_reader *r)
-{
-	return r->base + r->pos;
-}
-
-/* Make at least need bytes available at pos unless the input ends; returns avail(). */
-static ssize_t fill(struct ior_reader *r, size_t need)
-{
-	while (avail(r) < need && !r->eof) {
-		ssize_t n;
-
-		if (r->pos) { /* slide the window */
-			memmove(r->in, r->in + r->pos, avail(r));
-			r->base += r->pos;
-			r->len -= r->pos;
-			r->pos = 0;
-		}
-		if (r->cap - r->len < IN_CHUNK / 4 || r->cap < need) {
-			size_t cap = r->cap * 2 > need + IN_CHUNK ? r->cap * 2 : need + IN_CHUNK;
-			uint8_t *p = realloc(r->in, cap);
-
-			if (!p)
-				return -ENOMEM;
-			r->in = p;
-			r->cap = cap;
-		}
-		n = read(r->fd, r->in + r->len, r->cap - r->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			r->eof = true;
-		r->len += (size_t)n;
-	}
-	return (ssize_t)avail(r);
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/* ---- frame decoding ------------------------------------------------------------ */
-
-enum frame_result {
-	FRAME_OK,        /* complete and checksum-verified */
-	FRAME_TRUNCATED, /* input ended inside the frame; chunk holds what decoded */
-	FRAME_DAMAGED,   /* not decodable or checksum mismatch */
-};
-
-static int chunk_reserve(struct ior_reader *r, size_t more)
-{
-	size_t need = r->chunk_len + more;
-
-	if (need <= r->chunk_cap)
-		return 0;
-	if (need > IOR_CHUNK_MAX + BLOCK_MAX)
-		return -EFBIG;
-	size_t cap = r->chunk_cap ? r->chunk_cap : (1u << 20);
-
-	while (cap < need)
-		cap *= 2;
-	uint8_t *p = realloc(r->chunk, cap);
-
-	if (!p)
-		return -ENOMEM;
-	r->chunk = p;
-	r->chunk_cap = cap;
-	return 0;
-}
-
-/* Feed n input bytes at pos to the decoder, appending output to the chunk. */
-static int feed(struct ior_reader *r, size_t n, size_t *ret)
-{
-	ZSTD_inBuffer in = { r->in + r->pos, n, 0 };
-
-	while (in.pos < in.size) {
-		int err = chunk_reserve(r, BLOCK_MAX);
-		ZSTD_outBuffer out;
-
-		if (err)
-			return err;
-		out = (ZSTD_outBuffer){ r->chunk + r->chunk_len, r->chunk_cap - r->chunk_len, 0 };
-		*ret = ZSTD_decompressStream(r->dctx, &out, &in);
-		r->chunk_len += out.pos;
-		if (ZSTD_isError(*ret))
-			return -EIO;
-		if (r->chunk_len > IOR_CHUNK_MAX)
-			return -EFBIG;
-	}
-	r->pos += n;
-	return 0;
-}
-
-/* Bytes of the next block (header included) at pos, or 0 on damage / truncation. */
-static size_t block_size(struct ior_reader *r, bool *last)
-{
-	uint32_t bh;
-	size_t size;
-
-	if (fill(r, 3) < 3)
-		return 0;
-	bh = r->in[r->pos] | (uint32_t)r->in[r->pos + 1] << 8 | (uint32_t)r->in[r->pos + 2] << 16;
-	*last = bh & 1;
-	size = bh >> 3;
-	switch ((bh >> 1) & 3) {
-	case 1: /* RLE: one byte repeated */
-		return 3 + 1;
-	case 3: /* reserved */
-		return 0;
-	}
-	if (size > BLOCK_MAX)
-		return 0;
-	return 3 + size;
-}
-
-/*
- * Size of the zstd frame header at p (RFC 8878 3.1.1.1), 0 when damaged. *checksum is
- * the Content_Checksum_flag. Parsed here rather than through zstd's experimental API.
- */
-static size_t frame_header_size(const uint8_t *p, size_t n, bool *checksum)
-{
-	static const uint8_t did_size[4] = { 0, 1, 2, 4 };
-	static const uint8_t fcs_size[4] = { 0, 2, 4, 8 };
-	uint8_t fhd;
-	bool single;
-	size_t size;
-
-	if (n < 5)
-		return 0;
-	fhd = p[4];
-	if (fhd & 0x08) /* reserved bit */
-		return 0;
-	single = fhd & 0x20;
-	*checksum = fhd & 0x04;
-	size = 5 + (single ? 0 : 1) + did_size[fhd & 3] + fcs_size[fhd >> 6];
-	if (single && (fhd >> 6) == 0)
-		size += 1;
-	return size;
-}
-
-/*
- * Decode the zstd frame at pos block by block into r->chunk. On FRAME_DAMAGED pos is
- * left where decoding stopped; the caller resynchronises.
- */
-static enum frame_result decode_frame(struct ior_reader *r)
-{
-	size_t hsize, ret = 1, n;
-	bool last = false, checksum = false;
-
-	r->chunk_len = 0;
-	ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
-	if (fill(r, 5) < 5)
-		return FRAME_TRUNCATED;
-	hsize = frame_header_size(r->in + r->pos, avail(r), &checksum);
-	if (!hsize || !checksum)
-		return FRAME_DAMAGED; /* ior writes every chunk with a checksum */
-	if ((size_t)fill(r, hsize) < hsize)
-		return FRAME_TRUNCATED;
-	if (feed(r, hsize, &ret))
-		return FRAME_DAMAGED;
-	while (!last) {
-		n = block_size(r, &last);
-		if (!n)
-			return fill(r, 3) < 3 ? FRAME_TRUNCATED : FRAME_DAMAGED;
-		if ((size_t)fill(r, n) < n)
-			return FRAME_TRUNCATED;
-		if (feed(r, n, &ret))
-			return FRAME_DAMAGED;
-	}
-	if ((size_t)fill(r, 4) < 4)
-		return FRAME_TRUNCATED;
-	if (feed(r, 4, &ret) || ret != 0)
-		return FRAME_DAMAGED;
-	return FRAME_OK;
-}
+#define warnf(r, ...) ior_warnings__add(&(r)->warn, __VA_ARGS__)
 
 /* ---- chunk records -------------------------------------------------------------- */
 
@@ -603,7 +370,7 @@ static bool define_string(struct ior_reader *r, const struct ctl *c)
 	err = tables_define_string(&r->t, c->v[1].u, c->v[2].s, c->v[2].slen);
 	if (err == 1)
 		warnf(r, "chunk at byte %llu redefines string %llu; the first definition is kept",
-		      (unsigned long long)r->chunk_offset, (unsigned long long)c->v[1].u);
+		      (unsigned long long)r->chunk->offset, (unsigned long long)c->v[1].u);
 	return err >= 0;
 }
 
@@ -687,7 +454,8 @@ static int next_record(struct ior_reader *r, struct ior_record *rec)
 bad:
 		r->st.bad_chunks++;
 		warnf(r, "malformed record at byte %zu of the chunk at byte %llu; rest of that "
-			 "chunk skipped", (size_t)(at - r->chunk), (unsigned long long)r->chunk_offset);
+			 "chunk skipped", (size_t)(at - r->chunk->buf),
+		      (unsigned long long)r->chunk->offset);
 		return 0;
 	}
 	return 0;
@@ -702,7 +470,7 @@ static void finish_stats(struct ior_reader *r)
 		r->st.truncated = true;
 		warnf(r, "the recording has no end record: the recorder did not finish it "
 			 "(killed or still running); everything up to its last flush was read");
-	} else if (!r->st.has_index) {
+	} else if (!r->src_st.has_index) {
 		r->st.truncated = true;
 		warnf(r, "the recording ends after its end record but before its index");
 	}
@@ -725,38 +493,28 @@ static int fail_open(const char *fmt, ...)
 
 static int check_magic(struct ior_reader *r)
 {
-	const uint8_t *m;
-	unsigned major;
+	unsigned major = 0, minor = 0;
+	const char *msg = NULL;
+	int err = ior_source__magic(r->src, &major, &minor, &msg);
 
-	if (fill(r, IOR_MAGIC_LEN) < IOR_MAGIC_LEN) {
-		errno = EINVAL;
-		return fail_open("not an ior recording (too short)");
-	}
-	m = r->in + r->pos;
-	if (get_le32(m) != IOR_MAGIC_FRAME || get_le32(m + 4) != 8 || memcmp(m + 8, "IOR", 4)) {
-		errno = EINVAL;
-		return fail_open("not an ior recording (bad magic)");
-	}
-	major = m[12] | m[13] << 8;
-	if (major != IOR_FORMAT_MAJOR) {
-		errno = EPROTONOSUPPORT;
-		return fail_open("recording format version %u.%u is not supported (this ior reads %u.x)",
-				 major, m[14] | m[15] << 8, IOR_FORMAT_MAJOR);
-	}
-	r->pos += IOR_MAGIC_LEN;
-	return 0;
+	if (!err)
+		return 0;
+	errno = -err;
+	if (err == -EPROTONOSUPPORT)
+		return fail_open("recording format version %u.%u is not supported (this ior reads "
+				 "%u.x)", major, minor, IOR_FORMAT_MAJOR);
+	return fail_open("%s", msg);
 }
 
 static int read_header(struct ior_reader *r)
 {
 	struct cbor_in in;
 
-	if (fill(r, 4) < 4 || get_le32(r->in + r->pos) != IOR_ZSTD_MAGIC ||
-	    decode_frame(r) != FRAME_OK || r->chunk_len > IOR_HEADER_MAX) {
+	if (ior_source__header(r->src, &r->hdr_chunk)) {
 		errno = EIO;
 		return fail_open("the recording's header is damaged or missing");
 	}
-	in = (struct cbor_in){ r->chunk, r->chunk + r->chunk_len };
+	in = (struct cbor_in){ r->hdr_chunk.buf, r->hdr_chunk.buf + r->hdr_chunk.len };
 	if (parse_header(r, &in)) {
 		errno = errno == ENOMEM ? ENOMEM : EIO;
 		return fail_open("the recording's header is malformed");
@@ -773,29 +531,33 @@ static int read_header(struct ior_reader *r)
 struct ior_reader *ior_reader__open(int fd, const struct ior_reader_opts *opts)
 {
 	struct ior_reader *r = calloc(1, sizeof(*r));
+	int err;
 
 	open_error[0] = '\0';
 	if (!r)
 		return NULL;
-	r->fd = fd;
-	r->salvage = opts && opts->salvage;
-	r->dctx = ZSTD_createDCtx();
-	/* a hostile frame header must not make the decoder allocate a huge window */
-	if (r->dctx)
-		ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, IOR_WINDOW_LOG_MAX);
-	if (!r->dctx || tables_init(&r->t)) {
+	ior_warnings__init(&r->warn);
+	tables_init(&r->t);
+	r->src = ior_source__new(fd, opts && opts->salvage, &r->warn);
+	if (!r->src) {
 		ior_reader__close(r);
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (check_magic(r) || read_header(r)) {
-		int e = errno;
-
-		ior_reader__close(r);
-		errno = e;
-		return NULL;
+	if (check_magic(r) || read_header(r))
+		goto fail;
+	err = ior_source__start(r->src, opts && opts->threads);
+	if (err) {
+		errno = -err;
+		fail_open("cannot start the decoding thread: %s", strerror(-err));
+		goto fail;
 	}
 	return r;
+fail:
+	err = errno;
+	ior_reader__close(r);
+	errno = err;
+	return NULL;
 }
 
 const struct ior_header *ior_reader__header(const struct ior_reader *r)
@@ -803,148 +565,27 @@ const struct ior_header *ior_reader__header(const struct ior_reader *r)
 	return &r->hdr;
 }
 
-/* ---- walking frames ------------------------------------------------------------- */
-
-/* Skip to the next plausible frame start after damage; counts what was skipped. */
-static int resync(struct ior_reader *r, uint64_t from)
+static void chunk_start(struct ior_reader *r, struct ior_chunk *c)
 {
-	uint64_t skipped_from = from;
-
-	for (;;) {
-		ssize_t n = fill(r, 4);
-
-		if (n < 0)
-			return (int)n;
-		if (n < 4) {
-			r->st.skipped_bytes += offset_now(r) + (uint64_t)n - skipped_from;
-			r->pos = r->len;
-			return 0;
-		}
-		uint32_t m = get_le32(r->in + r->pos);
-
-		if (m == IOR_ZSTD_MAGIC || (m >= IOR_SKIP_MAGIC_MIN && m <= IOR_SKIP_MAGIC_MAX)) {
-			r->st.skipped_bytes += offset_now(r) - skipped_from;
-			return 0;
-		}
-		r->pos++;
-	}
-}
-
-/* A skippable frame: the index on clean close; anything else is skipped. */
-static int skip_frame(struct ior_reader *r)
-{
-	uint32_t magic, size;
-	uint64_t start = offset_now(r);
-
-	if (fill(r, 8) < 8) {
-		r->st.truncated = true;
-		r->st.skipped_bytes += avail(r);
-		r->pos = r->len;
-		return 0;
-	}
-	magic = get_le32(r->in + r->pos);
-	size = get_le32(r->in + r->pos + 4);
-	r->pos += 8;
-	if (magic == IOR_INDEX_FRAME && size >= 12 && size <= IOR_INDEX_MAX &&
-	    (size_t)fill(r, size) >= size &&
-	    memcmp(r->in + r->pos + size - 4, IOR_INDEX_TRAILER, 4) == 0) {
-		r->st.has_index = true;
-		r->pos += size;
-		return 0;
-	}
-	while (size) { /* skip without buffering all of it */
-		ssize_t n = fill(r, 1);
-		size_t step;
-
-		if (n <= 0) {
-			r->st.truncated = true;
-			warnf(r, "the recording ends inside a skippable frame at byte %llu",
-			      (unsigned long long)start);
-			return n < 0 ? (int)n : 0;
-		}
-		step = (size_t)n < size ? (size_t)n : size;
-		r->pos += step;
-		size -= (uint32_t)step;
-	}
-	return 0;
-}
-
-static void chunk_start(struct ior_reader *r)
-{
-	r->cur = (struct cbor_in){ r->chunk, r->chunk + r->chunk_len };
-	r->chunk_open = true;
+	r->chunk = c;
+	r->cur = (struct cbor_in){ c->buf, c->buf + c->len };
 	r->chunk_has_base = false;
-}
-
-/* A zstd frame: decode and verify it, then open it for record iteration. */
-static int load_frame(struct ior_reader *r)
-{
-	uint64_t start = offset_now(r);
-	enum frame_result fr = decode_frame(r);
-
-	r->chunk_offset = start;
-	if (fr == FRAME_OK) {
-		r->st.chunks++;
-		chunk_start(r);
-		return 0;
-	}
-	if (fr == FRAME_TRUNCATED) {
-		r->st.truncated = true;
-		r->st.skipped_bytes += offset_now(r) + avail(r) - start;
-		r->pos = r->len;
-		if (r->salvage && r->chunk_len) {
-			warnf(r, "the recording ends inside a chunk at byte %llu; its records are "
-				 "returned unverified (--salvage)", (unsigned long long)start);
-			chunk_start(r);
-		} else {
-			warnf(r, "the recording ends inside a chunk at byte %llu (the recorder did "
-				 "not close it): %zu decoded bytes after the last verified point were "
-				 "skipped", (unsigned long long)start, r->chunk_len);
-		}
-		return 0;
-	}
-	r->st.bad_chunks++;
-	warnf(r, "damaged chunk at byte %llu skipped", (unsigned long long)start);
-	if (offset_now(r) == start)
-		r->pos++;
-	return resync(r, start);
+	r->src_st = c->st;
 }
 
 /* Position on the next chunk with records; returns 1, 0 at the end, or -errno. */
 static int next_chunk(struct ior_reader *r)
 {
-	while (!r->chunk_open) {
-		ssize_t n = fill(r, 4);
-		uint32_t m;
-		int err;
+	struct ior_chunk *c;
+	int status;
 
-		if (n < 0)
-			return (int)n;
-		if (n == 0)
-			return 0;
-		if (n < 4) {
-			r->st.truncated = true;
-			r->st.skipped_bytes += (uint64_t)n;
-			r->pos = r->len;
-			return 0;
-		}
-		m = get_le32(r->in + r->pos);
-		if (m == IOR_ZSTD_MAGIC)
-			err = load_frame(r);
-		else if (m >= IOR_SKIP_MAGIC_MIN && m <= IOR_SKIP_MAGIC_MAX)
-			err = skip_frame(r);
-		else {
-			uint64_t at = offset_now(r);
-
-			warnf(r, "unexpected bytes at byte %llu; resynchronising",
-			      (unsigned long long)at);
-			r->pos++;
-			err = resync(r, at);
-		}
-		if (err)
-			return err;
-	}
-	return 1;
+	if (r->chunk)
+		return 1;
+	status = ior_source__next(r->src, &c);
+	r->src_st = c->st;
+	if (status > 0)
+		chunk_start(r, c);
+	return status;
 }
 
 int ior_reader__next(struct ior_reader *r, struct ior_record *rec)
@@ -961,7 +602,8 @@ int ior_reader__next(struct ior_reader *r, struct ior_record *rec)
 		err = next_record(r, rec);
 		if (err > 0)
 			return 1;
-		r->chunk_open = false; /* chunk exhausted or malformed */
+		ior_source__release(r->src, r->chunk); /* exhausted or malformed */
+		r->chunk = NULL;
 	}
 }
 
@@ -978,22 +620,26 @@ const char *ior_reader__syscall_name(const struct ior_reader *r, uint32_t nr)
 void ior_reader__stats(const struct ior_reader *r, struct ior_reader_stats *st)
 {
 	*st = r->st;
-	st->file_bytes = offset_now(r);
+	st->chunks = r->src_st.chunks;
+	st->bad_chunks += r->src_st.bad_chunks; /* the reader's own: malformed records */
+	st->skipped_bytes = r->src_st.skipped_bytes;
+	st->file_bytes = r->src_st.file_bytes;
+	st->truncated = st->truncated || r->src_st.truncated;
+	st->has_index = r->src_st.has_index;
 }
 
 const char *ior_reader__warning(const struct ior_reader *r)
 {
-	return r->warn ? r->warn : "";
+	return r->warn.text ? r->warn.text : "";
 }
 
 void ior_reader__close(struct ior_reader *r)
 {
 	if (!r)
 		return;
-	ZSTD_freeDCtx(r->dctx);
+	ior_source__free(r->src);
+	ior_chunk__free(&r->hdr_chunk);
 	tables_free(&r->t);
-	free(r->in);
-	free(r->chunk);
-	free(r->warn);
+	ior_warnings__free(&r->warn);
 	free(r);
 }

@@ -20,11 +20,25 @@
 #include "format/internal.h"
 #include "tests/t_recording.h"
 
+/*
+ * Loop tests run twice: _i 0 decodes in the caller's thread, _i 1 on a decoding thread.
+ * Results must be identical.
+ */
+static bool threads_mode;
+
+static struct ior_reader *open_reader(int fd, const struct ior_reader_opts *o)
+{
+	struct ior_reader_opts opts = o ? *o : (struct ior_reader_opts){ 0 };
+
+	opts.threads = threads_mode;
+	return ior_reader__open(fd, &opts);
+}
+
 /* Read every record of fd; fail the test on the first difference from the script. */
 static size_t expect_prefix(int fd, const struct t_script *s, const struct ior_reader_opts *o,
 			    struct ior_reader_stats *st)
 {
-	struct ior_reader *r = ior_reader__open(fd, o);
+	struct ior_reader *r = open_reader(fd, o);
 	struct ior_record rec;
 	size_t i = 0;
 	int ret;
@@ -65,12 +79,14 @@ static void roundtrip(size_t n, bool extreme, size_t chunk, uint64_t seed)
 
 START_TEST(test_roundtrip_millions)
 {
+	threads_mode = _i;
 	roundtrip(2000000, false, 0, 42);
 }
 END_TEST
 
 START_TEST(test_roundtrip_extreme)
 {
+	threads_mode = _i;
 	roundtrip(50000, true, 0, 7);
 	roundtrip(20000, true, 4096, 8); /* many chunks: every chunk redefines its strings */
 }
@@ -251,6 +267,7 @@ static uint8_t *small_file(struct t_script *s, size_t *len, size_t nevents)
 
 START_TEST(test_truncation_every_offset)
 {
+	threads_mode = _i;
 	struct t_script s;
 	size_t len, prev = SIZE_MAX;
 	uint8_t *buf;
@@ -294,7 +311,7 @@ static void expect_subsequence(const uint8_t *buf, size_t len, const struct t_sc
 {
 	int fd = t_memfd(buf, len);
 	struct ior_reader_opts o = { .salvage = salvage };
-	struct ior_reader *r = ior_reader__open(fd, &o);
+	struct ior_reader *r = open_reader(fd, &o);
 	struct ior_record rec;
 	size_t j = 0;
 
@@ -314,6 +331,7 @@ static void expect_subsequence(const uint8_t *buf, size_t len, const struct t_sc
 
 START_TEST(test_random_damage)
 {
+	threads_mode = _i;
 	struct t_script s;
 	size_t len;
 	uint8_t *buf = small_file(&s, &len, 300), *bad = malloc(len);
@@ -338,6 +356,7 @@ END_TEST
 
 START_TEST(test_zero_tail)
 {
+	threads_mode = _i;
 	struct t_script s;
 	size_t len;
 	uint8_t *buf = small_file(&s, &len, 200), *z;
@@ -365,6 +384,7 @@ END_TEST
 
 START_TEST(test_salvage)
 {
+	threads_mode = _i;
 	struct t_script s;
 	size_t len, strict, salvaged;
 	uint8_t *buf = small_file(&s, &len, 300);
@@ -459,6 +479,7 @@ static void child_writer(int fd, int report)
 
 START_TEST(test_sigkill_writer)
 {
+	threads_mode = _i;
 	int fd = memfd_create("kill", 0), p[2];
 	uint64_t flushed = 0, n;
 	pid_t pid;
@@ -482,7 +503,7 @@ START_TEST(test_sigkill_writer)
 	uint64_t got = 0;
 
 	lseek(fd, 0, SEEK_SET);
-	r = ior_reader__open(fd, NULL);
+	r = open_reader(fd, NULL);
 	ck_assert_ptr_nonnull(r);
 	while (ior_reader__next(r, &rec) > 0) {
 		ck_assert_int_eq(rec.type, IOR_REC_EVENT);
@@ -501,6 +522,7 @@ END_TEST
 
 START_TEST(test_pipe_input)
 {
+	threads_mode = _i;
 	struct t_script s;
 	int p[2];
 	pid_t pid;
@@ -611,18 +633,18 @@ Suite *format_suite(void)
 	TCase *tc = tcase_create("format");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_roundtrip_millions);
-	tcase_add_test(tc, test_roundtrip_extreme);
+	tcase_add_loop_test(tc, test_roundtrip_millions, 0, 2);
+	tcase_add_loop_test(tc, test_roundtrip_extreme, 0, 2);
 	tcase_add_test(tc, test_header_roundtrip);
 	tcase_add_test(tc, test_libcbor_oracle);
-	tcase_add_test(tc, test_truncation_every_offset);
-	tcase_add_test(tc, test_random_damage);
-	tcase_add_test(tc, test_zero_tail);
-	tcase_add_test(tc, test_salvage);
+	tcase_add_loop_test(tc, test_truncation_every_offset, 0, 2);
+	tcase_add_loop_test(tc, test_random_damage, 0, 2);
+	tcase_add_loop_test(tc, test_zero_tail, 0, 2);
+	tcase_add_loop_test(tc, test_salvage, 0, 2);
 	tcase_add_test(tc, test_not_ior);
 	tcase_add_test(tc, test_other_major);
-	tcase_add_test(tc, test_sigkill_writer);
-	tcase_add_test(tc, test_pipe_input);
+	tcase_add_loop_test(tc, test_sigkill_writer, 0, 2);
+	tcase_add_loop_test(tc, test_pipe_input, 0, 2);
 	tcase_add_test(tc, test_max_bytes);
 	tcase_add_test(tc, test_write_error);
 	suite_add_tcase(s, tc);
