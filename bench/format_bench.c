@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "format/ior_format.h"
 
@@ -222,6 +223,52 @@ static int read_round(int fd, size_t n, double *meps)
 	return 0;
 }
 
+/*
+ * The floor in the same run: zstd alone compressing and decompressing the very bytes
+ * the writer produced (all frames' content), at the same level, in 128 KiB steps.
+ */
+static int zstd_floor(int fd, size_t n, int level, double *c_ns, double *d_ns)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+	uint8_t *file = malloc((size_t)size), *raw, *z;
+	size_t raw_cap = (size_t)size * 8 + (1 << 20), raw_len, zlen;
+	ZSTD_CCtx *cc = ZSTD_createCCtx();
+	double t0;
+
+	raw = malloc(raw_cap);
+	if (!file || !raw || pread(fd, file, (size_t)size, 0) != size)
+		return -1;
+	raw_len = ZSTD_decompress(raw, raw_cap, file + 16, (size_t)size - 16);
+	if (ZSTD_isError(raw_len))
+		return -1;
+	z = malloc(ZSTD_compressBound(raw_len));
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level);
+	t0 = now();
+	ZSTD_outBuffer out = { z, ZSTD_compressBound(raw_len), 0 };
+	for (size_t pos = 0; pos < raw_len; pos += 128 << 10) {
+		ZSTD_inBuffer in = { raw + pos, raw_len - pos < (128 << 10) ? raw_len - pos : 128 << 10,
+				     0 };
+
+		while (in.pos < in.size)
+			ZSTD_compressStream2(cc, &out, &in, ZSTD_e_continue);
+	}
+	ZSTD_inBuffer end = { NULL, 0, 0 };
+
+	while (ZSTD_compressStream2(cc, &out, &end, ZSTD_e_end))
+		;
+	*c_ns = (now() - t0) * 1e9 / (double)n;
+	zlen = out.pos;
+	t0 = now();
+	if (ZSTD_isError(ZSTD_decompress(raw, raw_cap, z, zlen)))
+		return -1;
+	*d_ns = (now() - t0) * 1e9 / (double)n;
+	ZSTD_freeCCtx(cc);
+	free(file);
+	free(raw);
+	free(z);
+	return 0;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -233,7 +280,7 @@ int main(int argc, char **argv)
 {
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000000;
 	int rounds = argc > 2 ? atoi(argv[2]) : 5, level = argc > 3 ? atoi(argv[3]) : 1;
-	double wr[32], rd[32];
+	double wr[32], rd[32], zc[32], zd[32];
 	off_t size = 0;
 
 	if (rounds < 1 || rounds > 32)
@@ -241,7 +288,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < rounds; i++) {
 		int fd = memfd_create("bench", 0);
 
-		if (fd < 0 || write_round(fd, n, level, &wr[i]) || read_round(fd, n, &rd[i])) {
+		if (fd < 0 || write_round(fd, n, level, &wr[i]) || read_round(fd, n, &rd[i]) ||
+		    zstd_floor(fd, n, level, &zc[i], &zd[i])) {
 			fprintf(stderr, "format_bench: round %d failed\n", i);
 			return 1;
 		}
@@ -250,11 +298,17 @@ int main(int argc, char **argv)
 	}
 	qsort(wr, (size_t)rounds, sizeof(double), cmp);
 	qsort(rd, (size_t)rounds, sizeof(double), cmp);
+	qsort(zc, (size_t)rounds, sizeof(double), cmp);
+	qsort(zd, (size_t)rounds, sizeof(double), cmp);
 	printf("events %zu, zstd level %d, %d rounds (medians)\n", n, level, rounds);
 	printf("writer: %.1f ns/event (encode + compress + write to memfd)\n", wr[rounds / 2]);
 	printf("reader: %.1f M events/s on one core (%.1f ns/event)\n", rd[rounds / 2],
 	       1e3 / rd[rounds / 2]);
 	printf("size:   %.2f bytes/event (%lld bytes)\n", (double)size / (double)n,
 	       (long long)size);
+	printf("floor:  zstd alone on the same bytes: compress %.1f ns/event, decompress %.1f "
+	       "ns/event\n", zc[rounds / 2], zd[rounds / 2]);
+	printf("ours:   writer %.1f ns/event above zstd, reader %.1f ns/event above zstd\n",
+	       wr[rounds / 2] - zc[rounds / 2], 1e3 / rd[rounds / 2] - zd[rounds / 2]);
 	return 0;
 }
