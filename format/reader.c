@@ -239,27 +239,27 @@ static bool get_u32(struct cbor_in *in, uint32_t *out)
 	return true;
 }
 
-static bool get_start(struct ior_reader *r, int64_t *start)
+static bool get_start(int64_t prev, struct cbor_in *in, int64_t *start)
 {
 	unsigned major;
 	uint64_t v;
 
-	if (!cbor_get_head(&r->cur, &major, &v))
+	if (!cbor_get_head(in, &major, &v))
 		return false;
 	/* modular arithmetic: the writer's delta may not fit an int64 */
 	if (major == CBOR_UINT)
-		*start = (int64_t)((uint64_t)r->prev_start + v);
+		*start = (int64_t)((uint64_t)prev + v);
 	else if (major == CBOR_NINT)
-		*start = (int64_t)((uint64_t)r->prev_start - v - 1);
+		*start = (int64_t)((uint64_t)prev - v - 1);
 	else
 		return false;
 	return true;
 }
 
 /* A string id an event refers to must be defined (in this chunk, by the writer's rule). */
-static bool get_str_id(struct ior_reader *r, uint32_t *id)
+static bool get_str_id(struct ior_reader *r, struct cbor_in *in, uint32_t *id)
 {
-	return get_u32(&r->cur, id) && (*id == 0 || tables_string(&r->t, *id, NULL));
+	return get_u32(in, id) && (*id == 0 || tables_string(&r->t, *id, NULL));
 }
 
 /* bytes: a count, or null for "equal to the (positive) return value" */
@@ -275,40 +275,61 @@ static bool get_bytes(struct cbor_in *in, struct ior_event *ev)
 	return cbor_get_u64(in, &ev->bytes);
 }
 
-static bool get_optional(struct ior_reader *r, uint64_t i, struct ior_event *ev)
+/* The common case of an unsigned field: one byte, a value below 24. */
+static inline bool get_uint(struct cbor_in *in, uint64_t *v)
 {
-	struct cbor_in *in = &r->cur;
-
-	switch (i) {
-	case IOR_EV_FD: return get_fd(in, &ev->fd);
-	case IOR_EV_BYTES: return get_bytes(in, ev);
-	case IOR_EV_AUX: return cbor_get_u64(in, &ev->aux);
-	case IOR_EV_FLAGS: return cbor_get_u64(in, &ev->flags);
-	case IOR_EV_PATH: return get_str_id(r, &ev->path);
-	case IOR_EV_PATH2: return get_str_id(r, &ev->path2);
-	case IOR_EV_FD2: return get_fd(in, &ev->fd2);
-	case IOR_EV_STRFLAGS: return get_u32(in, &ev->str_flags);
+	if (in->p < in->end && *in->p < 24) {
+		*v = *in->p++;
+		return true;
 	}
-	return cbor_skip(in, MAX_DEPTH); /* a field appended by a later minor version */
+	return cbor_get_u64(in, v);
+}
+
+/* Fields 5 and up, in order; n is the array length. Unknown trailing fields are skipped. */
+static bool get_optional(struct ior_reader *r, struct cbor_in *in, uint64_t n,
+			 struct ior_event *ev)
+{
+	if (n > IOR_EV_FD && !get_fd(in, &ev->fd))
+		return false;
+	if (n > IOR_EV_BYTES && !get_bytes(in, ev))
+		return false;
+	if (n > IOR_EV_AUX && !get_uint(in, &ev->aux))
+		return false;
+	if (n > IOR_EV_FLAGS && !get_uint(in, &ev->flags))
+		return false;
+	if (n <= IOR_EV_PATH)
+		return true;
+	if (!get_str_id(r, in, &ev->path))
+		return false;
+	if (n > IOR_EV_PATH2 && !get_str_id(r, in, &ev->path2))
+		return false;
+	if (n > IOR_EV_FD2 && !get_fd(in, &ev->fd2))
+		return false;
+	if (n > IOR_EV_STRFLAGS && !get_u32(in, &ev->str_flags))
+		return false;
+	for (uint64_t i = IOR_EV_NFIELDS; i < n; i++)
+		if (!cbor_skip(in, MAX_DEPTH)) /* a field appended by a later minor version */
+			return false;
+	return true;
 }
 
 static bool parse_event(struct ior_reader *r, uint64_t n, struct ior_event *ev)
 {
-	uint64_t thread;
+	struct cbor_in in = r->cur; /* a local cursor stays in registers */
+	uint64_t thread, nr;
 
-	if (n < IOR_EV_MANDATORY || n > (uint64_t)(r->cur.end - r->cur.p) || !r->chunk_has_base)
+	if (n < IOR_EV_MANDATORY || n > (uint64_t)(in.end - in.p) || !r->chunk_has_base)
 		return false;
 	*ev = (struct ior_event){ .fd = IOR_FD_NONE, .fd2 = IOR_FD_NONE };
-	if (!get_start(r, &ev->start_ns) || !cbor_get_u64(&r->cur, &ev->dur_ns) ||
-	    !cbor_get_u64(&r->cur, &thread) || !get_u32(&r->cur, &ev->nr) ||
-	    !cbor_get_i64(&r->cur, &ev->ret))
+	if (!get_start(r->prev_start, &in, &ev->start_ns) || !cbor_get_u64(&in, &ev->dur_ns) ||
+	    !get_uint(&in, &thread) || !get_uint(&in, &nr) || nr > UINT32_MAX ||
+	    !cbor_get_i64(&in, &ev->ret))
 		return false;
-	if (!tables_thread(&r->t, thread, &ev->pid, &ev->tid))
+	ev->nr = (uint32_t)nr;
+	if (!tables_thread(&r->t, thread, &ev->pid, &ev->tid) || !get_optional(r, &in, n, ev))
 		return false;
-	for (uint64_t i = IOR_EV_MANDATORY; i < n; i++)
-		if (!get_optional(r, i, ev))
-			return false;
 	r->prev_start = ev->start_ns;
+	r->cur = in;
 	return true;
 }
 
