@@ -53,80 +53,129 @@ static void put_string(struct ior_buf *b, const char *s, size_t len, bool trunca
 		ior_buf__adds(b, "...");
 }
 
-static void put_fd(struct ior_buf *b, const struct ior_revent *re, int32_t fd, bool first)
+/* The file behind an fd argument, when the event's file is that fd's. */
+static void put_fd(struct ior_buf *b, const struct ior_revent *re, int32_t fd, bool first,
+		   const char *raw, size_t raw_len)
 {
 	if (fd == IOR_AT_FDCWD) {
 		ior_buf__adds(b, "AT_FDCWD");
 		return;
 	}
 	ior_buf__add_i64(b, fd);
-	/* the file behind the main fd, when the replay knows it */
-	if (first && re->kind != IOR_FD_KIND_NONE && re->path && !re->ev.path && re->resolved) {
+	/* with no path argument, or an empty one (AT_EMPTY_PATH), the event is on the fd */
+	if (first && re->kind != IOR_FD_KIND_NONE && re->path && re->resolved &&
+	    (!raw || !raw_len)) {
 		ior_buf__addc(b, '<');
 		ior_buf__add(b, re->path, re->path_len);
 		ior_buf__addc(b, '>');
 	}
 }
 
-static bool is_mode(const struct ior_revent *re)
+/* A path argument as passed, then where it resolved to when that says more. */
+static void put_path(struct ior_buf *b, const char *raw, size_t raw_len, const char *abs,
+		     size_t abs_len, bool truncated)
 {
-	return re->cls == IOR_CLASS_OPEN || re->cls == IOR_CLASS_META || re->cls == IOR_CLASS_DIR ||
-	       re->cls == IOR_CLASS_NAME || re->cls == IOR_CLASS_STAT;
+	put_string(b, raw, raw_len, truncated);
+	if (abs && raw_len && (abs_len != raw_len || memcmp(abs, raw, raw_len))) {
+		ior_buf__addc(b, '<');
+		ior_buf__add(b, abs, abs_len);
+		ior_buf__addc(b, '>');
+	}
 }
 
-/* One argument at 1-based position pos, if the descriptor maps a field there. */
-static bool put_arg(struct ior_buf *b, const struct ior_revent *re, unsigned pos)
+/* Syscalls whose aux argument is a file mode or access mode, shown in octal. */
+static bool is_mode(const struct ior_revent *re)
 {
-	const struct ior_syscall_desc *d = re->desc;
-	const struct ior_event *ev = &re->ev;
-	size_t len;
-	const char *s;
+	static const char *const names[] = { "open",	  "openat",  "openat2",	  "creat",
+					     "mkdir",	  "mkdirat", "chmod",	  "fchmod",
+					     "fchmodat", "fchmodat2", "mknod",	  "mknodat",
+					     "access",	  "faccessat", "faccessat2" };
 
-	if (d->fd == pos) {
-		put_fd(b, re, ev->fd, true);
-	} else if (d->fd2 == pos) {
-		put_fd(b, re, ev->fd2, false);
-	} else if (d->path == pos || d->path2 == pos) {
-		bool first = d->path == pos;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(re->syscall, names[i]))
+			return true;
+	return false;
+}
 
-		s = first ? re->path : re->path2;
-		len = first ? re->path_len : re->path2_len;
-		if (first && (!ev->path || !re->path))
-			ior_buf__adds(b, ev->str_flags & IOR_STR_PATH_UNREADABLE ? "<unreadable>" : "NULL");
-		else if (!first && !ev->path2)
-			ior_buf__adds(b, ev->str_flags & IOR_STR_PATH2_UNREADABLE ? "<unreadable>" : "NULL");
-		else
-			put_string(b, s, len, ev->str_flags & (first ? IOR_STR_PATH_TRUNCATED
-								       : IOR_STR_PATH2_TRUNCATED));
-	} else if (d->flags == pos) {
-		ior_decode_flags(b, re->syscall, ev->flags);
-	} else if (d->aux == pos) {
-		if (is_mode(re))
-			ior_buf__addf(b, "0%" PRIo64, ev->aux);
-		else
-			ior_buf__add_u64(b, ev->aux);
-	} else if (d->bytes == pos) {
-		ior_buf__add_u64(b, ev->bytes);
-	} else {
+/* The aux argument (see common/syscalls.c), or false when it is meaningless here. */
+static bool put_aux(struct ior_buf *b, const struct ior_revent *re)
+{
+	/* O_CREAT (0100) and O_TMPFILE (020200000): only then does open take a mode */
+	if (re->cls == IOR_CLASS_OPEN && re->desc->special != IOR_SPECIAL_CREAT &&
+	    !(re->ev.flags & (0100 | 020200000)))
 		return false;
-	}
+	if (!strcmp(re->syscall, "mmap"))
+		return ior_decode_mmap_prot(b, re->ev.aux), true;
+	if (is_mode(re))
+		ior_buf__addf(b, "0%" PRIo64, re->ev.aux);
+	else
+		ior_buf__add_u64(b, re->ev.aux);
 	return true;
 }
 
-static void put_args(struct ior_buf *b, const struct ior_revent *re)
+struct args {
+	const struct ior_revent *re;
+	const char *raw, *raw2; /* the path arguments as recorded */
+	size_t raw_len, raw2_len;
+};
+
+static void put_path_arg(struct ior_buf *b, const struct args *a, bool first)
 {
+	const struct ior_event *ev = &a->re->ev;
+	uint32_t unreadable = first ? IOR_STR_PATH_UNREADABLE : IOR_STR_PATH2_UNREADABLE;
+	uint32_t truncated = first ? IOR_STR_PATH_TRUNCATED : IOR_STR_PATH2_TRUNCATED;
+	const char *raw = first ? a->raw : a->raw2;
+
+	if (!raw)
+		ior_buf__adds(b, ev->str_flags & unreadable ? "<unreadable>" : "NULL");
+	else if (first)
+		put_path(b, raw, a->raw_len, a->re->path, a->re->path_len, ev->str_flags & truncated);
+	else
+		put_path(b, raw, a->raw2_len, a->re->path2, a->re->path2_len,
+			 ev->str_flags & truncated);
+}
+
+/* One argument at 1-based position pos, if the descriptor maps a field there. */
+static bool put_arg(struct ior_buf *b, const struct args *a, unsigned pos)
+{
+	const struct ior_revent *re = a->re;
+	const struct ior_syscall_desc *d = re->desc;
+	const struct ior_event *ev = &re->ev;
+
+	if (d->fd == pos)
+		put_fd(b, re, ev->fd, true, a->raw, a->raw_len);
+	else if (d->fd2 == pos)
+		put_fd(b, re, ev->fd2, false, NULL, 0);
+	else if (d->path == pos || d->path2 == pos)
+		put_path_arg(b, a, d->path == pos);
+	else if (d->flags == pos)
+		ior_decode_flags(b, re->syscall, ev->flags);
+	else if (d->aux == pos)
+		return put_aux(b, re);
+	else if (d->bytes == pos)
+		ior_buf__add_u64(b, ev->bytes);
+	else
+		return false;
+	return true;
+}
+
+static void put_args(struct ior_buf *b, const struct ior_revent *re, const struct ior_reader *r)
+{
+	struct args a = { .re = re };
 	bool any = false;
 
 	if (!re->desc) {
 		ior_buf__adds(b, "...");
 		return;
 	}
+	a.raw = ior_reader__string(r, re->ev.path, &a.raw_len);
+	a.raw2 = ior_reader__string(r, re->ev.path2, &a.raw2_len);
 	for (unsigned pos = IOR_ARG1; pos <= IOR_ARG6; pos++) {
 		size_t at = b->len;
 
 		if (any)
 			ior_buf__adds(b, ", ");
-		if (put_arg(b, re, pos))
+		if (put_arg(b, &a, pos))
 			any = true;
 		else
 			b->len = at;
@@ -149,14 +198,14 @@ static void put_result(struct ior_buf *b, const struct ior_revent *re)
 	}
 }
 
-static void dump_text(struct ior_buf *b, const struct ior_revent *re)
+static void dump_text(struct ior_buf *b, const struct ior_revent *re, const struct ior_reader *r)
 {
 	char t[32], d[32];
 
 	ior_fmt_seconds(t, sizeof(t), re->rel_ns);
 	ior_fmt_seconds(d, sizeof(d), (int64_t)re->ev.dur_ns);
 	ior_buf__addf(b, "%s %s(%u/%u) %s(", t, re->comm, re->ev.pid, re->ev.tid, re->syscall);
-	put_args(b, re);
+	put_args(b, re, r);
 	ior_buf__addc(b, ')');
 	put_result(b, re);
 	ior_buf__addf(b, " <%s>\n", d);
@@ -240,7 +289,7 @@ static int dump_all(struct ior_input *in, const struct ior_filter *f, bool json)
 		else if (json)
 			dump_json(&b, &re);
 		else
-			dump_text(&b, &re);
+			dump_text(&b, &re, in->r);
 		if (b.oom || fwrite(ior_buf__str(&b), 1, b.len, stdout) != b.len) {
 			n = -1;
 			break;

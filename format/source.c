@@ -376,9 +376,9 @@ static int load_frame(struct ior_source *s, struct ior_chunk *c)
 			c->unverified = true;
 			return 1;
 		}
-		ior_warnings__add(s->warn, "the recording ends inside a chunk at byte %llu (the "
-				  "recorder did not close it): %zu decoded bytes after the last "
-				  "verified point were skipped", (unsigned long long)start, c->len);
+		ior_warnings__add(s->warn, "the recording ends inside the chunk at byte %llu (the "
+				  "recorder did not finish it); its records cannot be verified and "
+				  "were skipped (--salvage reads them)", (unsigned long long)start);
 		return 0;
 	}
 	s->st.bad_chunks++;
