@@ -20,6 +20,8 @@ static void child_main(int go_rd, int ready_wr, char *const argv[], bool stdout_
 	char one = 1;
 	int err;
 
+	/* an ignored signal stays ignored across exec: give the command the default */
+	signal(SIGPIPE, SIG_DFL);
 	if (stdout_to_err && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 		_exit(127);
 	if (write(ready_wr, &one, 1) != 1)

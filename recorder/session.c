@@ -46,6 +46,8 @@ void ior_session__signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_child;
 	sigaction(SIGCHLD, &sa, NULL);
+	/* a closed stdout (-o - | head) is a write error that ends the recording cleanly */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 int64_t ior_session__now(void)

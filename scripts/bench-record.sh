@@ -4,11 +4,13 @@
 #
 #   scripts/bench-record.sh [BUILD_DIR] [ROUNDS]
 #
-# Per round, in turn (interleaved, so that drift hits every configuration alike):
-# untraced; the count-only baseline programs (btf, tracepoint); ior-record recording
-# the whole system (--attach=btf, --attach=tracepoint). Under each, record_bench times
-# pread 4 KiB from the page cache, openat+close, 64 B write+fdatasync on tmpfs and
-# getppid (not recorded). Prints medians over the rounds and the added ns per syscall.
+# Per round, in turn: the count-only baseline programs (btf, tracepoint) and ior-record
+# recording the whole system (--attach=btf, --attach=tracepoint), each measured right
+# after an untraced run of the same loops, so that each cost is a difference of two
+# adjacent measurements (our machines are shared: load drifts within a minute).
+# record_bench times pread 4 KiB from the page cache, openat+close, 64 B write +
+# fdatasync on tmpfs and getppid (not recorded), in thread CPU time. Prints medians over
+# the rounds of the paired differences, in ns per syscall.
 # Then: 1 M events/s for 5 s with the default ring buffer (losses), recorder RSS,
 # load+attach time, consumer cost per record and on-disk bytes per event.
 set -eu
@@ -21,7 +23,7 @@ trap 'rm -rf "$T"' EXIT
 [ "$(id -u)" -eq 0 ] || { echo "bench-record: needs root" >&2; exit 1; }
 [ -x "$RB" ] && [ -x "$REC" ] || { echo "bench-record: run 'make bench' first" >&2; exit 1; }
 
-CONFIGS="none base-btf ior-btf base-tp ior-tp"
+CONFIGS="base-btf ior-btf base-tp ior-tp"
 OPS="pread:500000 openclose:200000 writesync:200000 getppid:500000"
 
 start() { # config -> pid of the tracer in $T/pid (none: nothing)
@@ -48,20 +50,23 @@ stop() {
 	while pgrep -x ior-release > /dev/null; do sleep 0.2; done
 }
 
+loops() { # tag
+	for o in $OPS; do
+		"$RB" loop "${o%%:*}" "${o#*:}" | sed "s/^/$r $1 /" >> "$T/results"
+	done
+}
+
 for r in $(seq "$ROUNDS"); do
 	for c in $CONFIGS; do
+		loops "none-$c"
 		start "$c"
-		for o in $OPS; do
-			"$RB" loop "${o%%:*}" "${o#*:}" | sed "s/^/$r $c /" >> "$T/results"
-		done
+		loops "$c"
 		stop
 	done
 	echo "round $r/$ROUNDS done" >&2
 done
 
-echo "== ns per call, median of $ROUNDS rounds (openclose and writesync: 2 syscalls)"
-# Added cost = median over rounds of (configuration - untraced) in the same round: drift
-# between rounds (other work on the machine) cancels out.
+echo "== ns per call: medians of $ROUNDS rounds (openclose, writesync: 2 syscalls per call)"
 awk -v configs="$CONFIGS" '
 	{ ns[$1, $2, $3] = $4; calls[$3] = $5; ops[$3] = 1; rounds[$1] = 1 }
 	function median(s,   a, n, i, j, t) {
@@ -69,25 +74,38 @@ awk -v configs="$CONFIGS" '
 		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
 		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
-	function series(c, o, base,   r, s) {
+	# config c minus the untraced run just before it, per round
+	function added(c, o,   r, s) {
 		s = ""
-		for (r in rounds) s = s " " (ns[r, c, o] - (base == "" ? 0 : ns[r, base, o]))
+		for (r in rounds) s = s " " (ns[r, c, o] - ns[r, "none-" c, o])
+		return s
+	}
+	function raw(c, o,   r, s) {
+		s = ""
+		for (r in rounds) s = s " " ns[r, c, o]
+		return s
+	}
+	function cost(c, o,   r, s) { # ior added minus the baseline added, per round
+		s = ""
+		for (r in rounds) s = s " " (ns[r, "ior-" c, o] - ns[r, "none-ior-" c, o]) - (ns[r, "base-" c, o] - ns[r, "none-base-" c, o])
 		return s
 	}
 	END {
 		nc = split(configs, c, " ")
-		printf "%-10s", "op"; for (i = 1; i <= nc; i++) printf " %9s", c[i]; printf "\n"
+		printf "%-10s %9s", "op", "untraced"; for (i = 1; i <= nc; i++) printf " %9s", c[i]; printf "\n"
 		for (o in ops) {
-			printf "%-10s", o
-			for (i = 1; i <= nc; i++) printf " %9.1f", median(series(c[i], o, ""))
+			printf "%-10s %9.1f", o, median(raw("none-ior-btf", o))
+			for (i = 1; i <= nc; i++) printf " %9.1f", median(raw(c[i], o))
 			printf "\n"
 		}
-		print "== added ns per syscall: vs untraced (vs the count-only baseline of the same hook)"
+		print "== added ns per syscall over untraced; in brackets: over the count-only program on the same hook"
+		printf "%-10s %9s %9s %9s %9s\n", "op", "base-btf", "ior-btf", "base-tp", "ior-tp"
 		for (o in ops) {
 			k = calls[o]
-			printf "%-10s btf %+7.1f (%+7.1f)   tracepoint %+7.1f (%+7.1f)\n", o,
-				median(series("ior-btf", o, "none")) / k, median(series("ior-btf", o, "base-btf")) / k,
-				median(series("ior-tp", o, "none")) / k, median(series("ior-tp", o, "base-tp")) / k
+			printf "%-10s %+9.1f %+9.1f %+9.1f %+9.1f   (btf %+.1f, tracepoint %+.1f)\n", o,
+				median(added("base-btf", o)) / k, median(added("ior-btf", o)) / k,
+				median(added("base-tp", o)) / k, median(added("ior-tp", o)) / k,
+				median(cost("btf", o)) / k, median(cost("tp", o)) / k
 		}
 	}' "$T/results"
 cp "$T/results" "${BENCH_RESULTS:-/dev/null}" 2>/dev/null || true
