@@ -22,6 +22,7 @@
 #include "recorder/snapshot.h"
 #include "recorder/status.h"
 #include "recorder/sysnr.h"
+#include "recorder/tracefs.h"
 
 /* ---- options ------------------------------------------------------------------------ */
 static const struct {
@@ -236,6 +237,31 @@ START_TEST(test_sysnr)
 	for (size_t i = 0; i < ntraced; i++)
 		ck_assert_msg(ior_sysnr_by_name(d[i].name) >= 0, "%s has no number", d[i].name);
 #endif
+}
+END_TEST
+
+/* ---- tracefs event names ------------------------------------------------------------ */
+START_TEST(test_tracefs_names)
+{
+	char dir[] = "/tmp/ior-tracefs-XXXXXX", path[256], ev[32], cmd[300];
+	static const char *const events[] = { "read", "newstat", "sendfile64" };
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_%s", dir, events[i]);
+		snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
+		ck_assert_int_eq(system(cmd), 0);
+	}
+	ck_assert(ior_tracefs__syscall_event(dir, "read", ev, sizeof(ev)));
+	ck_assert_str_eq(ev, "read");
+	ck_assert(ior_tracefs__syscall_event(dir, "stat", ev, sizeof(ev)));
+	ck_assert_str_eq(ev, "newstat");
+	ck_assert(ior_tracefs__syscall_event(dir, "sendfile", ev, sizeof(ev)));
+	ck_assert_str_eq(ev, "sendfile64");
+	ck_assert(!ior_tracefs__syscall_event(dir, "write", ev, sizeof(ev)));
+	ck_assert(!ior_tracefs__syscall_event(dir, "read", ev, 3)); /* no room */
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -687,6 +713,7 @@ Suite *recorder_suite(void)
 	tcase_add_loop_test(tc, test_plan_select, 0, sizeof(select_cases) / sizeof(select_cases[0]));
 	tcase_add_test(tc, test_sysnr);
 	tcase_add_test(tc, test_status);
+	tcase_add_test(tc, test_tracefs_names);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("drain");
 	tcase_add_test(tc, test_drain);
