@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* analyzer/agg: grouping by fields, per-group sums and histograms, weights, ordering. */
+#include <check.h>
+#include <string.h>
+
+#include "analyzer/agg.h"
+
+static struct ior_revent ev(const char *comm, uint32_t tid, const char *syscall, uint32_t nr,
+			    const char *path, int64_t ret, uint64_t bytes, uint64_t dur)
+{
+	struct ior_revent re = { 0 };
+
+	re.ev = (struct ior_event){ .pid = tid, .tid = tid, .nr = nr, .ret = ret, .bytes = bytes,
+				    .dur_ns = dur, .fd = 3, .fd2 = IOR_FD_NONE };
+	re.comm = comm;
+	re.syscall = syscall;
+	re.desc = ior_syscall_find(syscall);
+	re.cls = re.desc ? (enum ior_class)re.desc->cls : IOR_CLASS_OTHER;
+	re.path = path;
+	re.path_len = path ? strlen(path) : 0;
+	re.gap_ns = dur / 2;
+	return re;
+}
+
+static struct ior_agg *agg_of(const char *fields, bool hist, bool path_frames)
+{
+	struct ior_fields fs;
+	char err[128];
+	struct ior_agg_opts o = { .histograms = hist, .path_frames = path_frames };
+
+	ck_assert_int_eq(ior_fields__parse(&fs, fields, err, sizeof(err)), 0);
+	return ior_agg__new(&fs, &o);
+}
+
+static const struct ior_group *find(struct ior_agg *a, const char *frames)
+{
+	size_t n;
+	struct ior_group *g = ior_agg__groups(a, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(g[i].frames, frames))
+			return &g[i];
+	return NULL;
+}
+
+START_TEST(test_groups_and_sums)
+{
+	struct ior_agg *a = agg_of("comm,syscall", true, false);
+	struct ior_revent r1 = ev("db", 1, "pread64", 17, "/d/t1", 4096, 4096, 1000);
+	struct ior_revent r2 = ev("db", 2, "pread64", 17, "/d/t2", -5, 0, 3000);
+	struct ior_revent r3 = ev("log", 3, "fsync", 74, "/d/wal", 0, 0, 500000);
+	const struct ior_group *g;
+	size_t n;
+
+	for (int i = 0; i < 10; i++)
+		ck_assert_int_eq(ior_agg__add(a, &r1), 0);
+	ck_assert_int_eq(ior_agg__add(a, &r2), 0);
+	ck_assert_int_eq(ior_agg__add(a, &r3), 0);
+	ior_agg__groups(a, &n);
+	ck_assert_uint_eq(n, 2);
+	g = find(a, "db;pread64");
+	ck_assert_ptr_nonnull(g);
+	ck_assert_uint_eq(g->count, 11);
+	ck_assert_uint_eq(g->errors, 1);
+	ck_assert_uint_eq(g->bytes, 40960);
+	ck_assert_uint_eq(g->dur_sum, 13000);
+	ck_assert_uint_eq(g->gap_sum, 6500);
+	ck_assert_uint_eq(ior_hist__count(&g->hist), 11);
+	ck_assert_uint_eq(ior_hist__max(&g->hist), 3000);
+	ck_assert_str_eq(g->values[0], "db");
+	ck_assert_str_eq(g->values[1], "pread64");
+	ck_assert_uint_eq(ior_group_weight(g, IOR_WEIGHT_COUNT), 11);
+	ck_assert_uint_eq(ior_group_weight(g, IOR_WEIGHT_BYTES), 40960);
+	ck_assert_uint_eq(ior_group_weight(g, IOR_WEIGHT_GAP), 6500);
+	g = ior_agg__total(a);
+	ck_assert_uint_eq(g->count, 12);
+	ck_assert_uint_eq(ior_hist__count(&g->hist), 12); /* merged from the groups */
+	ck_assert_uint_eq(ior_hist__max(&g->hist), 500000);
+	ior_agg__free(a);
+}
+END_TEST
+
+/* dir groups different paths of one directory; flags group per syscall and value. */
+START_TEST(test_dir_and_flags)
+{
+	struct ior_agg *a = agg_of("dir,syscall,flags", false, false);
+	struct ior_revent o1 = ev("x", 1, "openat", 257, "/var/lib/a", 3, 0, 10);
+	struct ior_revent o2 = ev("x", 1, "openat", 257, "/var/lib/b", 3, 0, 10);
+	struct ior_revent o3 = ev("x", 1, "openat", 257, "/var/lib/c", 3, 0, 10);
+	size_t n;
+
+	o3.ev.flags = 0100 | 01; /* O_CREAT|O_WRONLY */
+	ior_agg__add(a, &o1);
+	ior_agg__add(a, &o2);
+	ior_agg__add(a, &o3);
+	ior_agg__groups(a, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(find(a, "/var/lib;openat;O_RDONLY")->count, 2);
+	ck_assert_uint_eq(find(a, "/var/lib;openat;O_WRONLY|O_CREAT")->count, 1);
+	ior_agg__free(a);
+}
+END_TEST
+
+/* Frames are escaped so that a line is one stack; path frames split directories. */
+START_TEST(test_escaping_and_path_frames)
+{
+	struct ior_agg *a = agg_of("comm,path", false, true);
+	struct ior_revent r = ev("we;ird\n", 1, "read", 0, "/a b/c;d", 1, 1, 5);
+	size_t n;
+	struct ior_group *g;
+
+	ior_agg__add(a, &r);
+	g = ior_agg__groups(a, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(g[0].frames, "we\\x3bird\\x0a;/;a b/;c\\x3bd");
+	ck_assert_str_eq(g[0].values[0], "we;ird\n"); /* raw for tables and JSON */
+	ior_agg__free(a);
+}
+END_TEST
+
+START_TEST(test_many_groups_sorted)
+{
+	struct ior_agg *a = agg_of("tid", false, false);
+	size_t n;
+	struct ior_group *g;
+
+	for (uint32_t t = 5000; t > 0; t--) {
+		struct ior_revent r = ev("c", t, "read", 0, NULL, 1, 1, t);
+
+		ck_assert_int_eq(ior_agg__add(a, &r), 0);
+		ck_assert_int_eq(ior_agg__add(a, &r), 0);
+	}
+	g = ior_agg__groups(a, &n);
+	ck_assert_uint_eq(n, 5000);
+	ior_groups_sort_by_frames(g, n);
+	for (size_t i = 1; i < n; i++)
+		ck_assert_int_lt(strcmp(g[i - 1].frames, g[i].frames), 0);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(g[i].count, 2);
+	ior_agg__free(a);
+}
+END_TEST
+
+START_TEST(test_weights_parse)
+{
+	enum ior_weight w;
+
+	ck_assert_int_eq(ior_weight_parse("gap", &w), 0);
+	ck_assert_int_eq(w, IOR_WEIGHT_GAP);
+	ck_assert_str_eq(ior_weight_name(IOR_WEIGHT_BYTES), "bytes");
+	ck_assert_int_ne(ior_weight_parse("size", &w), 0);
+}
+END_TEST
+
+Suite *agg_suite(void)
+{
+	Suite *s = suite_create("agg");
+	TCase *tc = tcase_create("agg");
+
+	tcase_add_test(tc, test_groups_and_sums);
+	tcase_add_test(tc, test_dir_and_flags);
+	tcase_add_test(tc, test_escaping_and_path_frames);
+	tcase_add_test(tc, test_many_groups_sorted);
+	tcase_add_test(tc, test_weights_parse);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,53 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Cross-check on real recordings: the counts and byte totals of `top` (aggregated) agree
+# with `dump` (every event), per syscall and in total, with and without filters.
+set -u
+B=${IOR_BUILD:-build}
+A="$B/ior-analyze"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+# per syscall "name count bytes" from dump --json, sorted
+from_dump() {
+	"$A" dump --json "$@" | awk '
+		{ match($0, /"syscall":"[^"]*"/); s = substr($0, RSTART + 11, RLENGTH - 12)
+		  match($0, /"bytes":[0-9]+/); b = substr($0, RSTART + 8, RLENGTH - 8)
+		  n[s]++; by[s] += b }
+		END { for (s in n) printf "%s %d %.0f\n", s, n[s], by[s] }' | sort
+}
+
+# the same from top --csv (columns: syscall,count,errors,bytes,...)
+from_top() {
+	"$A" top --by syscall -n 0 --csv "$@" | awk -F, 'NR > 1 { printf "%s %s %s\n", $1, $2, $4 }' |
+		sort
+}
+
+compare() {
+	from_dump "$@" >"$T/dump"
+	from_top "$@" >"$T/top"
+	if [ ! -s "$T/dump" ] || ! cmp -s "$T/dump" "$T/top"; then
+		echo "FAIL: top and dump disagree on: $*" >&2
+		diff "$T/dump" "$T/top" | head >&2
+		fails=$((fails + 1))
+	fi
+}
+
+for f in tests/golden/a.ior tests/golden/b.ior; do
+	compare "$f"
+	compare --class read,write "$f"
+	compare --comm 'reader-*' --from 0.2 "$f"
+done
+# a fresh recording of this machine, when we may record
+if [ "$(id -u)" -eq 0 ] && [ -x "$B/ior-record" ] && [ -x "$B/workloads/minidb" ]; then
+	if "$B/ior-record" -q -o "$T/live.ior" -- "$B/workloads/minidb" -d "$T/db" -t 0.5 -r 2 \
+		2>"$T/rec.err"; then
+		compare "$T/live.ior"
+	else
+		echo "crosscheck: no live recording: $(head -1 "$T/rec.err")" >&2
+		fails=$((fails + 1))
+	fi
+fi
+[ "$fails" -eq 0 ] && echo "crosscheck: top agrees with dump"
+exit "$fails"
