@@ -21,7 +21,7 @@ struct ior_agg {
 	uint32_t *slots;             /* hash table of group index + 1 */
 	size_t nslots;
 	struct ior_group total;
-	bool total_merged;          /* total.hist holds the merge of every group's */
+	bool total_merged;          /* total holds the sum of every group */
 	struct ior_buf tmp, line;
 	char **owned;                /* rendered texts, freed with the aggregation */
 	size_t nowned, owned_cap;
@@ -263,10 +263,9 @@ int ior_agg__add(struct ior_agg *a, const struct ior_revent *re)
 		at += used;
 	}
 	g = find_group(a, k, re);
-	/* the total's histogram is merged from the groups' when asked for */
-	if (!g || account(g, re, a->o.histograms) || account(&a->total, re, false))
+	if (!g || account(g, re, a->o.histograms))
 		return -ENOMEM;
-	a->total_merged = false;
+	a->total_merged = false; /* the total is summed from the groups when asked for */
 	return 0;
 }
 
@@ -278,15 +277,25 @@ struct ior_group *ior_agg__groups(struct ior_agg *a, size_t *n)
 
 const struct ior_group *ior_agg__total(struct ior_agg *a)
 {
-	if (a->o.histograms && !a->total_merged) {
-		ior_hist__free(&a->total.hist);
-		memset(&a->total.hist, 0, sizeof(a->total.hist));
-		for (size_t i = 0; i < a->ngroups; i++)
-			if (ior_hist__merge(&a->total.hist, &a->groups[i].hist))
-				return NULL;
-		a->total_merged = true;
+	struct ior_group *t = &a->total;
+
+	if (a->total_merged)
+		return t;
+	ior_hist__free(&t->hist);
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < a->ngroups; i++) {
+		const struct ior_group *g = &a->groups[i];
+
+		t->count += g->count;
+		t->errors += g->errors;
+		t->bytes += g->bytes;
+		t->dur_sum += g->dur_sum;
+		t->gap_sum += g->gap_sum;
+		if (a->o.histograms && ior_hist__merge(&t->hist, &g->hist))
+			return NULL;
 	}
-	return &a->total;
+	a->total_merged = true;
+	return t;
 }
 
 static const char *const weight_names[] = { "count", "duration", "bytes", "gap" };

@@ -1,44 +1,73 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The .ior reader. Every byte is hostile: lengths are checked against what remains,
- * allocations are bounded, and a record is returned only once the zstd checksum of its
- * chunk has been verified (or, with opts.salvage, from a truncated final chunk). Damage
- * costs the damaged chunk only: the reader resynchronises on the next frame magic.
+ * The .ior reader. Every byte is hostile: the frame layer (source.c) hands out only
+ * verified chunks and skips damage, the record decoder (records.c) checks every length.
  *
- * Input is consumed frame by frame; a zstd frame is decoded one block at a time, so a
- * failing call never hides output an earlier block produced.
+ * Work is cut into batches of decoded records. A producer — the caller itself, or with
+ * opts.threads a thread on the other core — decompresses and decodes chunks into
+ * batches; the caller takes records from them in file order. String definitions travel
+ * with their batch and are applied to the caller's own table before the batch's
+ * records are returned, so no table is shared between threads.
  */
 #include "format/ior_format.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "common/hash.h"
-#include "format/cbor.h"
-#include "format/internal.h"
+#include "format/records.h"
 #include "format/source.h"
 #include "format/tables.h"
 
-#define MAX_DEPTH 16
+#define BATCH_RECORDS 8192
+#define NBATCHES 3
+
+struct strdef {
+	uint32_t id;
+	uint32_t len;
+	size_t off; /* into the batch's bytes */
+};
+
+struct batch {
+	struct ior_record *recs;
+	size_t n, pos;
+	struct strdef *defs;
+	size_t ndefs, defs_cap;
+	char *bytes;
+	size_t blen, bcap;
+	int status;                 /* 1 records, 0 end of input, -errno read error */
+	struct ior_reader_stats st; /* the decoder's counts after this batch */
+	struct ior_source_stats src;
+};
+
+/* The producing side: frames, chunks, the record decoder. One thread at a time. */
+struct producer {
+	struct ior_source *src;
+	struct ior_chunk chunk;
+	bool chunk_open;
+	struct ior_parser parser;
+	struct batch *cur; /* being filled; receives string definitions */
+};
 
 struct ior_reader {
-	struct ior_source *src;
+	struct producer p;
+	struct batch batches[NBATCHES];
+	unsigned tail, nfull; /* ring of filled batches */
+	bool threaded, stop;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t not_full, not_empty;
+	struct batch *cur;    /* being consumed */
 	struct ior_chunk hdr_chunk;
-	/* the chunk being parsed (NULL between chunks) and the iterator over its records */
-	struct ior_chunk *chunk;
-	struct cbor_in cur;
-	bool chunk_has_base;
-	int64_t prev_start;
 	struct ior_header hdr;
-	struct reader_tables t;
-	struct ior_reader_stats st;      /* record-level counts */
-	struct ior_source_stats src_st;  /* frame-level counts, as of the current chunk */
+	struct reader_tables t; /* the consumer's strings and the header */
+	struct ior_reader_stats st;
+	struct ior_source_stats src_st;
 	struct ior_warnings warn;
-	bool eof_checked;
+	bool finished;
 };
 
 static char open_error[256];
@@ -48,459 +77,181 @@ const char *ior_reader__open_error(void)
 	return open_error;
 }
 
-#define warnf(r, ...) ior_warnings__add(&(r)->warn, __VA_ARGS__)
+/* ---- batches -------------------------------------------------------------------- */
 
-/* ---- chunk records -------------------------------------------------------------- */
-
-/* A control record's integer value for key; *in positioned after the map. */
-struct kv {
-	uint64_t key;
-	bool neg;        /* value was a negative integer */
-	uint64_t u;      /* unsigned value, or n of a negative value -1-n */
-	const uint8_t *s; /* string value */
-	size_t slen;
-	bool is_str;
-};
-
-static bool get_kv(struct cbor_in *in, struct kv *kv)
+static int batch_init(struct batch *b)
 {
-	struct cbor_in save;
-	unsigned major;
-
-	if (!cbor_get_u64(in, &kv->key))
-		return false;
-	save = *in;
-	kv->is_str = false;
-	kv->neg = false;
-	if (!cbor_get_head(in, &major, &kv->u))
-		return false;
-	if (major == CBOR_UINT || major == CBOR_NINT) {
-		kv->neg = major == CBOR_NINT;
-		return true;
-	}
-	*in = save;
-	if (major == CBOR_BSTR || major == CBOR_TSTR) {
-		kv->is_str = true;
-		return cbor_get_string(in, &kv->s, &kv->slen);
-	}
-	kv->u = 0;
-	return cbor_skip(in, MAX_DEPTH); /* a value of a type this version does not use */
+	b->recs = malloc(BATCH_RECORDS * sizeof(*b->recs));
+	return b->recs ? 0 : -ENOMEM;
 }
 
-static int64_t kv_i64(const struct kv *kv)
+static void batch_free(struct batch *b)
 {
-	if (kv->neg)
-		return kv->u > (uint64_t)INT64_MAX ? INT64_MIN : -1 - (int64_t)kv->u;
-	return kv->u > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)kv->u;
+	free(b->recs);
+	free(b->defs);
+	free(b->bytes);
 }
 
-/* ---- header ------------------------------------------------------------------- */
-
-static const char *dup_kv_str(struct ior_reader *r, const struct kv *kv)
+/* The decoder's on_string: keep the definition for the consumer's table. */
+static int keep_string(void *ctx, uint32_t id, const void *s, size_t len)
 {
-	return kv->is_str ? tables_strdup(&r->t, kv->s, kv->slen) : NULL;
-}
+	struct batch *b = ((struct producer *)ctx)->cur;
 
-static int parse_argv(struct ior_reader *r, struct cbor_in *in)
-{
-	unsigned major;
-	uint64_t n;
-	const char **argv;
+	if (b->ndefs == b->defs_cap) {
+		size_t cap = b->defs_cap ? b->defs_cap * 2 : 256;
+		struct strdef *d = realloc(b->defs, cap * sizeof(*d));
 
-	if (!cbor_get_head(in, &major, &n) || major != CBOR_ARRAY ||
-	    n > (uint64_t)(in->end - in->p))
-		return -1;
-	argv = tables_alloc(&r->t, (size_t)(n + 1) * sizeof(char *));
-	if (!argv)
-		return -1;
-	for (uint64_t i = 0; i < n; i++) {
-		const uint8_t *s;
-		size_t len;
-
-		if (!cbor_get_string(in, &s, &len) || !(argv[i] = tables_strdup(&r->t, s, len)))
-			return -1;
+		if (!d)
+			return -ENOMEM;
+		b->defs = d;
+		b->defs_cap = cap;
 	}
-	argv[n] = NULL;
-	r->hdr.argv = argv;
-	r->hdr.argc = (uint32_t)n;
+	if (b->blen + len > b->bcap) {
+		size_t cap = b->bcap ? b->bcap : 16384;
+		char *p;
+
+		while (cap < b->blen + len)
+			cap *= 2;
+		p = realloc(b->bytes, cap);
+		if (!p)
+			return -ENOMEM;
+		b->bytes = p;
+		b->bcap = cap;
+	}
+	if (len)
+		memcpy(b->bytes + b->blen, s, len);
+	b->defs[b->ndefs++] = (struct strdef){ id, (uint32_t)len, b->blen };
+	b->blen += len;
 	return 0;
 }
 
-static int parse_syscalls(struct ior_reader *r, struct cbor_in *in)
+/* Decode records into b until it is full or the input ends. */
+static void produce(struct producer *p, struct batch *b)
 {
-	unsigned major;
-	uint64_t n;
-	struct ior_syscall_name *names;
+	int status = 1;
 
-	if (!cbor_get_head(in, &major, &n) || major != CBOR_MAP ||
-	    n > (uint64_t)(in->end - in->p) / 2)
-		return -1;
-	names = tables_alloc(&r->t, (size_t)n * sizeof(*names));
-	if (!names)
-		return -1;
-	for (uint64_t i = 0; i < n; i++) {
-		const uint8_t *s;
-		size_t len;
-		uint64_t nr;
-		const char *name;
-
-		if (!cbor_get_u64(in, &nr) || !cbor_get_string(in, &s, &len) || nr > UINT32_MAX ||
-		    !(name = tables_strdup(&r->t, s, len)))
-			return -1;
-		names[i] = (struct ior_syscall_name){ (uint32_t)nr, name };
-		if (tables_set_syscall(&r->t, nr, name) == -ENOMEM)
-			return -1;
-	}
-	r->hdr.syscalls = names;
-	r->hdr.nsyscalls = (uint32_t)n;
-	return 0;
-}
-
-static void header_value(struct ior_reader *r, const struct kv *kv)
-{
-	struct ior_header *h = &r->hdr;
-
-	switch (kv->key) {
-	case IOR_HDR_MAJOR: h->major = (uint32_t)kv->u; break;
-	case IOR_HDR_MINOR: h->minor = (uint32_t)kv->u; break;
-	case IOR_HDR_TOOL: h->tool_version = dup_kv_str(r, kv); break;
-	case IOR_HDR_HOST: h->hostname = dup_kv_str(r, kv); break;
-	case IOR_HDR_KERNEL: h->kernel = dup_kv_str(r, kv); break;
-	case IOR_HDR_ARCH: h->arch = dup_kv_str(r, kv); break;
-	case IOR_HDR_NCPUS: h->ncpus = (uint32_t)kv->u; break;
-	case IOR_HDR_CLOCK: h->clock = dup_kv_str(r, kv); break;
-	case IOR_HDR_WALL_OFFSET: h->wall_offset_ns = kv_i64(kv); break;
-	case IOR_HDR_START: h->start_ns = kv_i64(kv); break;
-	case IOR_HDR_OPTIONS: h->options = dup_kv_str(r, kv); break;
-	}
-}
-
-static int parse_header(struct ior_reader *r, struct cbor_in *in)
-{
-	unsigned major;
-	uint64_t n, key, type;
-	struct kv kv;
-
-	if (!cbor_get_head(in, &major, &n) || major != CBOR_MAP || n == 0 ||
-	    !cbor_get_u64(in, &key) || key != 0 || !cbor_get_u64(in, &type) ||
-	    type != IOR_CTL_HEADER)
-		return -1;
-	while (--n) {
-		struct cbor_in save = *in;
-
-		if (!cbor_get_u64(in, &key))
-			return -1;
-		if (key == IOR_HDR_ARGV || key == IOR_HDR_SYSCALLS) {
-			if ((key == IOR_HDR_ARGV ? parse_argv : parse_syscalls)(r, in))
-				return -1;
-			continue;
+	b->n = b->pos = b->ndefs = b->blen = 0;
+	p->cur = b;
+	while (b->n < BATCH_RECORDS) {
+		if (!p->chunk_open) {
+			status = ior_source__next(p->src, &p->chunk);
+			if (status <= 0)
+				break;
+			ior_parser__open(&p->parser, p->chunk.buf, p->chunk.len, p->chunk.offset);
+			p->chunk_open = true;
 		}
-		*in = save;
-		if (!get_kv(in, &kv))
-			return -1;
-		header_value(r, &kv);
+		if (ior_parser__next(&p->parser, &b->recs[b->n]) > 0)
+			b->n++;
+		else
+			p->chunk_open = false;
 	}
-	static const char *const unknown = "?";
-	struct ior_header *h = &r->hdr;
-
-	h->tool_version = h->tool_version ? h->tool_version : unknown;
-	h->hostname = h->hostname ? h->hostname : unknown;
-	h->kernel = h->kernel ? h->kernel : unknown;
-	h->arch = h->arch ? h->arch : unknown;
-	h->clock = h->clock ? h->clock : unknown;
-	h->options = h->options ? h->options : "";
-	return 0;
+	/* a batch with records is returned first; the end comes with the next one */
+	b->status = b->n ? 1 : status;
+	b->st = p->parser.st;
+	b->src = p->chunk.st;
 }
 
-/* ---- events --------------------------------------------------------------------- */
+/* ---- the decoding thread ------------------------------------------------------------ */
 
-static bool get_fd(struct cbor_in *in, int32_t *fd)
+static void *producer_thread(void *arg)
 {
-	int64_t v;
+	struct ior_reader *r = arg;
+	struct batch *b;
 
-	if (in->p < in->end && *in->p == CBOR_NULL) {
-		in->p++;
-		*fd = IOR_FD_NONE;
-		return true;
-	}
-	if (!cbor_get_i64(in, &v) || v < INT32_MIN || v > INT32_MAX)
-		return false;
-	*fd = (int32_t)v;
-	return true;
-}
-
-static bool get_u32(struct cbor_in *in, uint32_t *out)
-{
-	uint64_t v;
-
-	if (!cbor_get_u64(in, &v) || v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
-static bool get_start(int64_t prev, struct cbor_in *in, int64_t *start)
-{
-	unsigned major;
-	uint64_t v;
-
-	if (!cbor_get_head(in, &major, &v))
-		return false;
-	/* modular arithmetic: the writer's delta may not fit an int64 */
-	if (major == CBOR_UINT)
-		*start = (int64_t)((uint64_t)prev + v);
-	else if (major == CBOR_NINT)
-		*start = (int64_t)((uint64_t)prev - v - 1);
-	else
-		return false;
-	return true;
-}
-
-/* A string id an event refers to must be defined (in this chunk, by the writer's rule). */
-static bool get_str_id(struct ior_reader *r, struct cbor_in *in, uint32_t *id)
-{
-	return get_u32(in, id) && (*id == 0 || tables_string(&r->t, *id, NULL));
-}
-
-/* bytes: a count, or null for "equal to the (positive) return value" */
-static bool get_bytes(struct cbor_in *in, struct ior_event *ev)
-{
-	if (in->p < in->end && *in->p == CBOR_NULL) {
-		if (ev->ret <= 0)
-			return false;
-		in->p++;
-		ev->bytes = (uint64_t)ev->ret;
-		return true;
-	}
-	return cbor_get_u64(in, &ev->bytes);
-}
-
-/* The common case of an unsigned field: one byte, a value below 24. */
-static inline bool get_uint(struct cbor_in *in, uint64_t *v)
-{
-	if (in->p < in->end && *in->p < 24) {
-		*v = *in->p++;
-		return true;
-	}
-	return cbor_get_u64(in, v);
-}
-
-/* Fields 5 and up, in order; n is the array length. Unknown trailing fields are skipped. */
-static bool get_optional(struct ior_reader *r, struct cbor_in *in, uint64_t n,
-			 struct ior_event *ev)
-{
-	if (n > IOR_EV_FD && !get_fd(in, &ev->fd))
-		return false;
-	if (n > IOR_EV_BYTES && !get_bytes(in, ev))
-		return false;
-	if (n > IOR_EV_AUX && !get_uint(in, &ev->aux))
-		return false;
-	if (n > IOR_EV_FLAGS && !get_uint(in, &ev->flags))
-		return false;
-	if (n <= IOR_EV_PATH)
-		return true;
-	if (!get_str_id(r, in, &ev->path))
-		return false;
-	if (n > IOR_EV_PATH2 && !get_str_id(r, in, &ev->path2))
-		return false;
-	if (n > IOR_EV_FD2 && !get_fd(in, &ev->fd2))
-		return false;
-	if (n > IOR_EV_STRFLAGS && !get_u32(in, &ev->str_flags))
-		return false;
-	for (uint64_t i = IOR_EV_NFIELDS; i < n; i++)
-		if (!cbor_skip(in, MAX_DEPTH)) /* a field appended by a later minor version */
-			return false;
-	return true;
-}
-
-static bool parse_event(struct ior_reader *r, uint64_t n, struct ior_event *ev)
-{
-	struct cbor_in in = r->cur; /* a local cursor stays in registers */
-	uint64_t thread, nr;
-
-	if (n < IOR_EV_MANDATORY || n > (uint64_t)(in.end - in.p) || !r->chunk_has_base)
-		return false;
-	*ev = (struct ior_event){ .fd = IOR_FD_NONE, .fd2 = IOR_FD_NONE };
-	if (!get_start(r->prev_start, &in, &ev->start_ns) || !cbor_get_u64(&in, &ev->dur_ns) ||
-	    !get_uint(&in, &thread) || !get_uint(&in, &nr) || nr > UINT32_MAX ||
-	    !cbor_get_i64(&in, &ev->ret))
-		return false;
-	ev->nr = (uint32_t)nr;
-	if (!tables_thread(&r->t, thread, &ev->pid, &ev->tid) || !get_optional(r, &in, n, ev))
-		return false;
-	r->prev_start = ev->start_ns;
-	r->cur = in;
-	return true;
-}
-
-/* ---- control records -------------------------------------------------------------- */
-
-static void proc_value(struct ior_proc *p, const struct kv *kv)
-{
-	switch (kv->key) {
-	case IOR_PK_KIND: p->kind = (enum ior_proc_kind)kv->u; break;
-	case IOR_PK_TIME: p->time_ns = kv_i64(kv); break;
-	case IOR_PK_PID: p->pid = (uint32_t)kv->u; break;
-	case IOR_PK_TID: p->tid = (uint32_t)kv->u; break;
-	case IOR_PK_PPID: p->ppid = (uint32_t)kv->u; break;
-	case IOR_PK_PTID: p->ptid = (uint32_t)kv->u; break;
-	case IOR_PK_CLONE: p->clone_flags = kv->u; break;
-	case IOR_PK_CODE: p->code = kv_i64(kv); break;
-	case IOR_PK_FLAGS: p->flags = kv->u; break;
-	case IOR_PK_COMM: p->comm = (uint32_t)kv->u; break;
-	case IOR_PK_PATH: p->path = (uint32_t)kv->u; break;
-	case IOR_PK_PATH2: p->path2 = (uint32_t)kv->u; break;
-	}
-}
-
-/* Values of a control record, by key (1..15), absent ones zero. */
-struct ctl {
-	struct kv v[16];
-	bool has[16];
-};
-
-static bool parse_ctl(struct ior_reader *r, uint64_t n, uint64_t *type, struct ctl *c,
-		      struct ior_proc *proc)
-{
-	struct kv kv;
-
-	if (n == 0 || n > (uint64_t)(r->cur.end - r->cur.p) / 2 || !cbor_get_u64(&r->cur, &kv.key) ||
-	    kv.key != 0 || !cbor_get_u64(&r->cur, type))
-		return false;
-	memset(c, 0, sizeof(*c));
-	memset(proc, 0, sizeof(*proc));
-	while (--n) {
-		if (!get_kv(&r->cur, &kv))
-			return false;
-		if (kv.key < 16) {
-			c->v[kv.key] = kv;
-			c->has[kv.key] = true;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		while (r->nfull == NBATCHES && !r->stop)
+			pthread_cond_wait(&r->not_full, &r->lock);
+		if (r->stop) {
+			pthread_mutex_unlock(&r->lock);
+			return NULL;
 		}
-		if (*type == IOR_CTL_PROC)
-			proc_value(proc, &kv);
+		b = &r->batches[(r->tail + r->nfull) % NBATCHES];
+		pthread_mutex_unlock(&r->lock);
+		produce(&r->p, b); /* a free batch is the producer's alone */
+		pthread_mutex_lock(&r->lock);
+		r->nfull++;
+		pthread_cond_signal(&r->not_empty);
+		pthread_mutex_unlock(&r->lock);
+		if (b->status <= 0)
+			return NULL;
 	}
-	return true;
 }
 
-static bool define_string(struct ior_reader *r, const struct ctl *c)
+static int start_thread(struct ior_reader *r)
 {
 	int err;
 
-	if (!c->v[2].is_str)
-		return false;
-	err = tables_define_string(&r->t, c->v[1].u, c->v[2].s, c->v[2].slen);
-	if (err == 1)
-		warnf(r, "chunk at byte %llu redefines string %llu; the first definition is kept",
-		      (unsigned long long)r->chunk->offset, (unsigned long long)c->v[1].u);
-	return err >= 0;
-}
-
-static bool valid_proc(struct ior_reader *r, const struct ior_proc *p)
-{
-	return (p->comm == 0 || tables_string(&r->t, p->comm, NULL)) &&
-	       (p->path == 0 || tables_string(&r->t, p->path, NULL)) &&
-	       (p->path2 == 0 || tables_string(&r->t, p->path2, NULL));
-}
-
-/* Apply a control record; returns 1 when it is a record for the caller, 0 when consumed, -1 bad. */
-static int apply_ctl(struct ior_reader *r, uint64_t type, const struct ctl *c,
-		     struct ior_record *rec)
-{
-	switch (type) {
-	case IOR_CTL_CHUNK:
-		r->prev_start = kv_i64(&c->v[2]);
-		r->chunk_has_base = c->has[2];
-		return 0;
-	case IOR_CTL_STRING:
-		return define_string(r, c) ? 0 : -1;
-	case IOR_CTL_THREAD:
-		if (c->v[2].u > UINT32_MAX || c->v[3].u > UINT32_MAX ||
-		    tables_define_thread(&r->t, c->v[1].u, (uint32_t)c->v[2].u, (uint32_t)c->v[3].u))
-			return -1;
-		return 0;
-	case IOR_CTL_SYNC:
-		r->st.sync_events = c->v[1].u;
-		return 0;
-	case IOR_CTL_LOST:
-		rec->type = IOR_REC_LOST;
-		rec->lost = (struct ior_lost){ kv_i64(&c->v[1]), (uint32_t)c->v[2].u, c->v[3].u };
-		r->st.lost += c->v[3].u;
-		return 1;
-	case IOR_CTL_PROC:
-		rec->type = IOR_REC_PROC;
-		return valid_proc(r, &rec->proc) ? 1 : -1;
-	case IOR_CTL_END:
-		rec->type = IOR_REC_END;
-		rec->end = (struct ior_end){ kv_i64(&c->v[1]), c->v[2].u, c->v[3].u,
-					     (enum ior_end_reason)c->v[4].u };
-		r->st.clean_close = true;
-		return 1;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->not_full, NULL);
+	pthread_cond_init(&r->not_empty, NULL);
+	ior_source__cancelable(r->p.src, true);
+	err = pthread_create(&r->thread, NULL, producer_thread, r);
+	if (err) {
+		ior_source__cancelable(r->p.src, false);
+		return -err;
 	}
-	return 0; /* a record type of a later minor version */
+	r->threaded = true;
+	return 0;
 }
 
-/* The next record of the open chunk: 1 with *rec, 0 when the chunk is done. */
-static int next_record(struct ior_reader *r, struct ior_record *rec)
+static void stop_thread(struct ior_reader *r)
 {
-	while (r->cur.p < r->cur.end) {
-		const uint8_t *at = r->cur.p;
-		unsigned major;
-		uint64_t n, type;
-		struct ctl c;
-		int res;
+	pthread_mutex_lock(&r->lock);
+	r->stop = true;
+	pthread_cond_broadcast(&r->not_full);
+	pthread_mutex_unlock(&r->lock);
+	/* a producer blocked in read() on a pipe is cancelled there, and only there */
+	pthread_cancel(r->thread);
+	pthread_join(r->thread, NULL);
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->not_full);
+	pthread_cond_destroy(&r->not_empty);
+}
 
-		if (!cbor_get_head(&r->cur, &major, &n))
-			goto bad;
-		if (major == CBOR_ARRAY) {
-			rec->type = IOR_REC_EVENT;
-			if (!parse_event(r, n, &rec->event))
-				goto bad;
-			r->st.events++;
-			return 1;
-		}
-		if (major != CBOR_MAP) {
-			r->cur.p = at;
-			if (!cbor_skip(&r->cur, MAX_DEPTH))
-				goto bad;
-			continue;
-		}
-		if (!parse_ctl(r, n, &type, &c, &rec->proc))
-			goto bad;
-		res = apply_ctl(r, type, &c, rec);
-		if (res < 0)
-			goto bad;
-		if (res > 0)
-			return 1;
-		continue;
-bad:
-		r->st.bad_chunks++;
-		warnf(r, "malformed record at byte %zu of the chunk at byte %llu; rest of that "
-			 "chunk skipped", (size_t)(at - r->chunk->buf),
-		      (unsigned long long)r->chunk->offset);
-		return 0;
+/* The next filled batch, produced here or waited for. */
+static struct batch *take_batch(struct ior_reader *r)
+{
+	struct batch *b;
+
+	if (!r->threaded) {
+		b = &r->batches[0];
+		produce(&r->p, b);
+		return b;
+	}
+	pthread_mutex_lock(&r->lock);
+	while (!r->nfull)
+		pthread_cond_wait(&r->not_empty, &r->lock);
+	b = &r->batches[r->tail];
+	pthread_mutex_unlock(&r->lock);
+	return b;
+}
+
+static void release_batch(struct ior_reader *r, struct batch *b)
+{
+	if (!r->threaded || b->status <= 0)
+		return; /* the end stays: every later call sees it again */
+	pthread_mutex_lock(&r->lock);
+	r->tail = (r->tail + 1) % NBATCHES;
+	r->nfull--;
+	pthread_cond_signal(&r->not_full);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Apply a batch's string definitions to the consumer's table; 0 or -ENOMEM. */
+static int apply_strings(struct ior_reader *r, const struct batch *b)
+{
+	for (size_t i = 0; i < b->ndefs; i++) {
+		const struct strdef *d = &b->defs[i];
+
+		if (tables_define_string(&r->t, d->id, b->bytes + d->off, d->len) < 0)
+			return -ENOMEM;
 	}
 	return 0;
 }
 
-static void finish_stats(struct ior_reader *r)
-{
-	if (r->eof_checked)
-		return;
-	r->eof_checked = true;
-	if (!r->st.clean_close) {
-		r->st.truncated = true;
-		warnf(r, "the recording has no end record: the recorder did not finish it "
-			 "(killed or still running); everything up to its last flush was read");
-	} else if (!r->src_st.has_index) {
-		r->st.truncated = true;
-		warnf(r, "the recording ends after its end record but before its index");
-	}
-	if (r->st.sync_events > r->st.events)
-		warnf(r, "%llu events the recorder wrote could not be read",
-		      (unsigned long long)(r->st.sync_events - r->st.events));
-}
-
-/* ---- opening: magic frame and header ------------------------------------------- */
+/* ---- public API ------------------------------------------------------------------------ */
 
 static int fail_open(const char *fmt, ...)
 {
@@ -516,7 +267,7 @@ static int check_magic(struct ior_reader *r)
 {
 	unsigned major = 0, minor = 0;
 	const char *msg = NULL;
-	int err = ior_source__magic(r->src, &major, &minor, &msg);
+	int err = ior_source__magic(r->p.src, &major, &minor, &msg);
 
 	if (!err)
 		return 0;
@@ -529,14 +280,11 @@ static int check_magic(struct ior_reader *r)
 
 static int read_header(struct ior_reader *r)
 {
-	struct cbor_in in;
-
-	if (ior_source__header(r->src, &r->hdr_chunk)) {
+	if (ior_source__header(r->p.src, &r->hdr_chunk)) {
 		errno = EIO;
 		return fail_open("the recording's header is damaged or missing");
 	}
-	in = (struct cbor_in){ r->hdr_chunk.buf, r->hdr_chunk.buf + r->hdr_chunk.len };
-	if (parse_header(r, &in)) {
+	if (ior_parse_header(&r->t, &r->hdr, r->hdr_chunk.buf, r->hdr_chunk.len)) {
 		errno = errno == ENOMEM ? ENOMEM : EIO;
 		return fail_open("the recording's header is malformed");
 	}
@@ -545,7 +293,30 @@ static int read_header(struct ior_reader *r)
 		return fail_open("recording format version %u.%u is not supported", r->hdr.major,
 				 r->hdr.minor);
 	}
-	r->prev_start = r->hdr.start_ns;
+	return 0;
+}
+
+static int setup(struct ior_reader *r, int fd, const struct ior_reader_opts *opts)
+{
+	int err;
+
+	r->p.src = ior_source__new(fd, opts && opts->salvage, &r->warn);
+	err = r->p.src ? 0 : -ENOMEM;
+	for (int i = 0; i < NBATCHES && !err; i++)
+		err = batch_init(&r->batches[i]);
+	if (err) {
+		errno = ENOMEM;
+		return fail_open("%s", strerror(ENOMEM));
+	}
+	if (check_magic(r) || read_header(r))
+		return -1;
+	ior_parser__init(&r->p.parser, r->hdr.start_ns, &r->warn);
+	r->p.parser.on_string = keep_string;
+	r->p.parser.ctx = &r->p;
+	if (opts && opts->threads && (err = start_thread(r))) {
+		errno = -err;
+		return fail_open("cannot start the decoding thread: %s", strerror(-err));
+	}
 	return 0;
 }
 
@@ -559,26 +330,13 @@ struct ior_reader *ior_reader__open(int fd, const struct ior_reader_opts *opts)
 		return NULL;
 	ior_warnings__init(&r->warn);
 	tables_init(&r->t);
-	r->src = ior_source__new(fd, opts && opts->salvage, &r->warn);
-	if (!r->src) {
+	if (setup(r, fd, opts)) {
+		err = errno;
 		ior_reader__close(r);
-		errno = ENOMEM;
+		errno = err;
 		return NULL;
 	}
-	if (check_magic(r) || read_header(r))
-		goto fail;
-	err = ior_source__start(r->src, opts && opts->threads);
-	if (err) {
-		errno = -err;
-		fail_open("cannot start the decoding thread: %s", strerror(-err));
-		goto fail;
-	}
 	return r;
-fail:
-	err = errno;
-	ior_reader__close(r);
-	errno = err;
-	return NULL;
 }
 
 const struct ior_header *ior_reader__header(const struct ior_reader *r)
@@ -586,45 +344,43 @@ const struct ior_header *ior_reader__header(const struct ior_reader *r)
 	return &r->hdr;
 }
 
-static void chunk_start(struct ior_reader *r, struct ior_chunk *c)
+/* At the end: the decoder's final counts and its warnings about an unfinished file. */
+static void finish(struct ior_reader *r, const struct batch *b)
 {
-	r->chunk = c;
-	r->cur = (struct cbor_in){ c->buf, c->buf + c->len };
-	r->chunk_has_base = false;
-	r->src_st = c->st;
-}
-
-/* Position on the next chunk with records; returns 1, 0 at the end, or -errno. */
-static int next_chunk(struct ior_reader *r)
-{
-	struct ior_chunk *c;
-	int status;
-
-	if (r->chunk)
-		return 1;
-	status = ior_source__next(r->src, &c);
-	r->src_st = c->st;
-	if (status > 0)
-		chunk_start(r, c);
-	return status;
+	if (r->finished)
+		return;
+	r->finished = true;
+	r->st = b->st;
+	r->src_st = b->src;
+	ior_parser__finish(&r->p.parser, &b->src);
+	r->st = r->p.parser.st; /* finish may mark the file truncated */
 }
 
 int ior_reader__next(struct ior_reader *r, struct ior_record *rec)
 {
 	for (;;) {
-		int err = next_chunk(r);
+		struct batch *b = r->cur;
 
-		if (err <= 0) {
-			if (!err)
-				finish_stats(r);
-			rec->type = IOR_REC_EOF;
-			return err;
-		}
-		err = next_record(r, rec);
-		if (err > 0)
+		if (b && b->pos < b->n) {
+			*rec = b->recs[b->pos++];
 			return 1;
-		ior_source__release(r->src, r->chunk); /* exhausted or malformed */
-		r->chunk = NULL;
+		}
+		if (b) {
+			release_batch(r, b);
+			r->cur = NULL;
+		}
+		b = take_batch(r);
+		r->st = b->st;
+		r->src_st = b->src;
+		if (b->status <= 0) {
+			if (b->status == 0)
+				finish(r, b);
+			rec->type = IOR_REC_EOF;
+			return b->status;
+		}
+		if (apply_strings(r, b))
+			return -ENOMEM;
+		r->cur = b;
 	}
 }
 
@@ -642,7 +398,7 @@ void ior_reader__stats(const struct ior_reader *r, struct ior_reader_stats *st)
 {
 	*st = r->st;
 	st->chunks = r->src_st.chunks;
-	st->bad_chunks += r->src_st.bad_chunks; /* the reader's own: malformed records */
+	st->bad_chunks += r->src_st.bad_chunks; /* the decoder's own: malformed records */
 	st->skipped_bytes = r->src_st.skipped_bytes;
 	st->file_bytes = r->src_st.file_bytes;
 	st->truncated = st->truncated || r->src_st.truncated;
@@ -658,8 +414,14 @@ void ior_reader__close(struct ior_reader *r)
 {
 	if (!r)
 		return;
-	ior_source__free(r->src);
+	if (r->threaded)
+		stop_thread(r);
+	ior_parser__free(&r->p.parser); /* zeroed until the header is read: still fine */
+	ior_source__free(r->p.src);
+	ior_chunk__free(&r->p.chunk);
 	ior_chunk__free(&r->hdr_chunk);
+	for (int i = 0; i < NBATCHES; i++)
+		batch_free(&r->batches[i]);
 	tables_free(&r->t);
 	ior_warnings__free(&r->warn);
 	free(r);

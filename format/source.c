@@ -21,7 +21,6 @@
 #define IN_CHUNK (1u << 20)
 #define BLOCK_MAX (128u << 10)
 #define WARN_LINES_MAX 32
-#define NSLOTS 3 /* chunks decoded ahead + the one being parsed */
 
 struct ior_source {
 	int fd;
@@ -33,13 +32,9 @@ struct ior_source {
 	uint64_t base;
 	ZSTD_DCtx *dctx;
 	struct ior_source_stats st;
-	/* chunks: a ring filled by the producer (the thread, or next() itself) */
-	struct ior_chunk slots[NSLOTS];
-	unsigned head, tail, nfull;
-	bool threaded, stop, done;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t not_full, not_empty;
+	bool done;           /* the end (or a read error) was reached: last_status repeats */
+	int last_status;
+	bool cancelable;     /* read() runs on a thread that may be cancelled there */
 };
 
 /* ---- warnings ----------------------------------------------------------------------- */
@@ -126,11 +121,11 @@ static ssize_t fill(struct ior_source *s, size_t need)
 			s->in = p;
 			s->cap = cap;
 		}
-		/* a decoding thread may be cancelled here, and only here (ior_source__free) */
-		if (s->threaded)
+		/* a decoding thread may be cancelled here, and only here */
+		if (s->cancelable)
 			pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 		n = read(s->fd, s->in + s->len, s->cap - s->len);
-		if (s->threaded)
+		if (s->cancelable)
 			pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -446,9 +441,6 @@ struct ior_source *ior_source__new(int fd, bool salvage, struct ior_warnings *w)
 	}
 	/* a hostile frame header must not make the decoder allocate a huge window */
 	ZSTD_DCtx_setParameter(s->dctx, ZSTD_d_windowLogMax, IOR_WINDOW_LOG_MAX);
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->not_full, NULL);
-	pthread_cond_init(&s->not_empty, NULL);
 	return s;
 }
 
@@ -479,80 +471,22 @@ int ior_source__header(struct ior_source *s, struct ior_chunk *c)
 	return 0;
 }
 
-/* ---- public: chunks, with or without a decoding thread --------------------------------- */
-
-static void *producer(void *arg)
+int ior_source__next(struct ior_source *s, struct ior_chunk *c)
 {
-	struct ior_source *s = arg;
-
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
-	for (;;) {
-		struct ior_chunk *c;
-
-		pthread_mutex_lock(&s->lock);
-		while (s->nfull == NSLOTS && !s->stop)
-			pthread_cond_wait(&s->not_full, &s->lock);
-		if (s->stop) {
-			pthread_mutex_unlock(&s->lock);
-			return NULL;
-		}
-		c = &s->slots[(s->tail + s->nfull) % NSLOTS];
-		pthread_mutex_unlock(&s->lock);
-		produce(s, c); /* the slot is ours: the consumer never touches a free one */
-		pthread_mutex_lock(&s->lock);
-		s->nfull++;
-		pthread_cond_signal(&s->not_empty);
-		pthread_mutex_unlock(&s->lock);
-		if (c->status <= 0)
-			return NULL;
-	}
-}
-
-int ior_source__start(struct ior_source *s, bool threaded)
-{
-	int err;
-
-	if (!threaded)
-		return 0;
-	s->threaded = true; /* before the thread runs: fill() reads it */
-	err = pthread_create(&s->thread, NULL, producer, s);
-	if (err) {
-		s->threaded = false;
-		return -err;
-	}
-	return 0;
-}
-
-int ior_source__next(struct ior_source *s, struct ior_chunk **out)
-{
-	struct ior_chunk *c;
-
-	if (!s->threaded) {
-		c = &s->slots[s->tail];
-		if (!s->done)
-			produce(s, c);
-		s->done = c->status <= 0;
-		*out = c;
+	if (s->done) {
+		c->status = s->last_status;
+		c->st = s->st;
 		return c->status;
 	}
-	pthread_mutex_lock(&s->lock);
-	while (!s->nfull)
-		pthread_cond_wait(&s->not_empty, &s->lock);
-	c = &s->slots[s->tail];
-	pthread_mutex_unlock(&s->lock);
-	*out = c;
+	produce(s, c);
+	s->done = c->status <= 0;
+	s->last_status = c->status;
 	return c->status;
 }
 
-void ior_source__release(struct ior_source *s, struct ior_chunk *c)
+void ior_source__cancelable(struct ior_source *s, bool on)
 {
-	if (!s->threaded || c->status <= 0)
-		return; /* the end stays in its slot: every later next() sees it again */
-	pthread_mutex_lock(&s->lock);
-	s->tail = (s->tail + 1) % NSLOTS;
-	s->nfull--;
-	pthread_cond_signal(&s->not_full);
-	pthread_mutex_unlock(&s->lock);
+	s->cancelable = on;
 }
 
 void ior_chunk__free(struct ior_chunk *c)
@@ -565,21 +499,7 @@ void ior_source__free(struct ior_source *s)
 {
 	if (!s)
 		return;
-	if (s->threaded) {
-		pthread_mutex_lock(&s->lock);
-		s->stop = true;
-		pthread_cond_broadcast(&s->not_full);
-		pthread_mutex_unlock(&s->lock);
-		/* a producer blocked in read() on a pipe is cancelled there */
-		pthread_cancel(s->thread);
-		pthread_join(s->thread, NULL);
-	}
-	for (int i = 0; i < NSLOTS; i++)
-		ior_chunk__free(&s->slots[i]);
 	ZSTD_freeDCtx(s->dctx);
 	free(s->in);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->not_full);
-	pthread_cond_destroy(&s->not_empty);
 	free(s);
 }

@@ -2,9 +2,7 @@
 /*
  * The reader's frame layer: walks a recording's zstd frames, decodes each chunk frame
  * block by block and verifies its checksum, skips damage and resynchronises, and hands
- * out verified chunks (decompressed CBOR bytes). With a thread it does this on another
- * core while the caller parses the previous chunk: chunks are independent, so decoding
- * ahead is safe.
+ * out verified chunks (decompressed CBOR bytes).
  *
  * Warnings from both layers go to one mutex-protected list (struct ior_warnings).
  */
@@ -35,7 +33,7 @@ struct ior_source_stats {
 	bool truncated, has_index;
 };
 
-/* A decoded chunk, owned by the source until ior_source__release(). */
+/* A decoded chunk; the caller owns it (ior_chunk__free). */
 struct ior_chunk {
 	uint8_t *buf;
 	size_t len, cap;
@@ -59,17 +57,17 @@ int ior_source__magic(struct ior_source *s, unsigned *major, unsigned *minor, co
 /* Decode the header frame into *c (verified). 0 or -EIO / -ENOMEM. */
 int ior_source__header(struct ior_source *s, struct ior_chunk *c);
 
-/* From now on hand out chunks; decode ahead on a thread when threaded. 0 or -errno. */
-int ior_source__start(struct ior_source *s, bool threaded);
-
 /*
- * The next chunk: returns c->status (1, 0 at the end, -errno), with *out valid until
- * ior_source__release(). After 0 or an error, every further call returns the same.
+ * Decode the next chunk into c (whose buffer is reused): returns c->status, 1 with
+ * records, 0 at the end of the input, -errno on a read error; c->st is the source's
+ * stats after it. After 0 or an error every call returns the same.
  */
-int ior_source__next(struct ior_source *s, struct ior_chunk **out);
-void ior_source__release(struct ior_source *s, struct ior_chunk *c);
+int ior_source__next(struct ior_source *s, struct ior_chunk *c);
 
-/* Stops the thread (if any), frees everything. NULL is a no-op. */
+/* Whether the calling thread may be cancelled while blocked in read() (and only there). */
+void ior_source__cancelable(struct ior_source *s, bool on);
+
+/* Frees everything. NULL is a no-op. */
 void ior_source__free(struct ior_source *s);
 
 void ior_chunk__free(struct ior_chunk *c);
