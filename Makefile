@@ -8,6 +8,7 @@
 #   make fuzz       build the libFuzzer targets
 #   make static     a fully static ior-record
 #   make bench      build the benchmarks (run with scripts/bench.sh)
+#   make install    binaries, manual pages, bash completion (PREFIX, DESTDIR); make uninstall
 #   V=1             show full command lines
 
 O ?= build
@@ -69,7 +70,8 @@ CHECK_RUNNER := $(OUT)/tests/check-runner
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/workloads/*.c))
 BROWSER_TOOLS := $(patsubst tests/browser/%.c,$(OUT)/tests/browser/%,$(wildcard tests/browser/*.c))
 
-.PHONY: all analyzer recorder check test unit-test check-runner deps demo fuzz static bench clean format-code
+.PHONY: all analyzer recorder check test unit-test check-runner deps demo fuzz static bench clean format-code \
+	install install-analyzer uninstall man completion
 all: $(IOR_RECORD) $(IOR_ANALYZE) $(WORKLOADS) $(BROWSER_TOOLS)
 analyzer: $(IOR_ANALYZE)
 recorder: $(IOR_RECORD)
@@ -195,6 +197,57 @@ $(OUT)/bench/%: bench/%.c $(LIBANALYZER) $(LIBRECORDER) $(LIBFORMAT) $(LIBCOMMON
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -o $@ $^ $(BPF_LIBS) $(ZSTD_LIBS) $(ZLIB_LIBS) \
 		-lpthread -lm
+
+# ---- install, uninstall, Debian package -----------------------------------------
+# ior-record goes to sbin: it needs root (or CAP_BPF and CAP_PERFMON), like bpftool and
+# the bcc tools, and its page is in section 8. 'install-analyzer' installs ior-analyze
+# alone, for machines without libbpf or BTF.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL ?= install
+
+MANPAGES := $(OUT)/man/ior-record.8 $(OUT)/man/ior-analyze.1
+COMPLETION := $(OUT)/completions/ior
+man: $(MANPAGES)
+completion: $(COMPLETION)
+
+# The manual pages with this version in their footer.
+$(OUT)/man/%: man/% Makefile
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && sed '/^\.TH /s/"ior [^"]*"/"ior $(VERSION)"/' $< > $@.tmp && mv $@.tmp $@
+
+# The completion with the names of the syscalls ior traces.
+$(COMPLETION): completions/ior.bash common/syscalls.c
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && names=$$(sed -n 's/^[[:space:]]*SC("\([a-z0-9_]*\)".*/\1/p' \
+		common/syscalls.c | sort | tr '\n' ' ') && \
+		sed "s/@IOR_SYSCALLS@/$${names% }/" $< > $@.tmp && mv $@.tmp $@
+
+# $(call install-file,MODE,FILE,DESTINATION)
+define install-file
+	$(call msg,INSTALL,$(3))
+	$(Q)$(INSTALL) -D -m $(1) $(2) $(3)
+endef
+
+install-analyzer: $(IOR_ANALYZE) $(OUT)/man/ior-analyze.1 $(COMPLETION)
+	$(call install-file,0755,$(IOR_ANALYZE),$(DESTDIR)$(BINDIR)/ior-analyze)
+	$(call install-file,0644,$(OUT)/man/ior-analyze.1,$(DESTDIR)$(MANDIR)/man1/ior-analyze.1)
+	$(call install-file,0644,$(COMPLETION),$(DESTDIR)$(BASHCOMPDIR)/ior-analyze)
+
+install: install-analyzer $(IOR_RECORD) $(OUT)/man/ior-record.8
+	$(call install-file,0755,$(IOR_RECORD),$(DESTDIR)$(SBINDIR)/ior-record)
+	$(call install-file,0644,$(OUT)/man/ior-record.8,$(DESTDIR)$(MANDIR)/man8/ior-record.8)
+	$(call msg,LN,$(DESTDIR)$(BASHCOMPDIR)/ior-record)
+	$(Q)ln -sf ior-analyze $(DESTDIR)$(BASHCOMPDIR)/ior-record
+
+uninstall:
+	$(call msg,RM,ior from $(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/ior-analyze $(DESTDIR)$(SBINDIR)/ior-record \
+		$(DESTDIR)$(MANDIR)/man1/ior-analyze.1 $(DESTDIR)$(MANDIR)/man8/ior-record.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/ior-analyze $(DESTDIR)$(BASHCOMPDIR)/ior-record
 
 clean:
 	rm -rf $(OUT)
