@@ -9,6 +9,7 @@
 #   make static     a fully static ior-record
 #   make bench      build the benchmarks (run with scripts/bench.sh)
 #   make install    binaries, manual pages, bash completion (PREFIX, DESTDIR); make uninstall
+#   make deb        a Debian package, build/ior_VERSION_ARCH.deb
 #   V=1             show full command lines
 
 O ?= build
@@ -71,7 +72,7 @@ WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(wildcard tests/
 BROWSER_TOOLS := $(patsubst tests/browser/%.c,$(OUT)/tests/browser/%,$(wildcard tests/browser/*.c))
 
 .PHONY: all analyzer recorder check test unit-test check-runner deps demo fuzz static bench clean format-code \
-	install install-analyzer uninstall man completion
+	install install-analyzer uninstall deb man completion
 all: $(IOR_RECORD) $(IOR_ANALYZE) $(WORKLOADS) $(BROWSER_TOOLS)
 analyzer: $(IOR_ANALYZE)
 recorder: $(IOR_RECORD)
@@ -248,6 +249,14 @@ uninstall:
 	$(Q)rm -f $(DESTDIR)$(BINDIR)/ior-analyze $(DESTDIR)$(SBINDIR)/ior-record \
 		$(DESTDIR)$(MANDIR)/man1/ior-analyze.1 $(DESTDIR)$(MANDIR)/man8/ior-record.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/ior-analyze $(DESTDIR)$(BASHCOMPDIR)/ior-record
+
+# The package: a staged 'make install PREFIX=/usr' wrapped by scripts/mkdeb.sh.
+DEB = $(OUT)/ior_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo unknown).deb
+deb: $(IOR_RECORD) $(IOR_ANALYZE) $(MANPAGES) $(COMPLETION)
+	$(Q)rm -rf $(OUT)/deb
+	$(Q)$(MAKE) --no-print-directory install DESTDIR=$(OUT)/deb/debian/ior PREFIX=/usr
+	$(call msg,DEB,$(DEB))
+	$(Q)scripts/mkdeb.sh $(OUT)/deb $(VERSION) $(DEB)
 
 clean:
 	rm -rf $(OUT)

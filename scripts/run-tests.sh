@@ -26,6 +26,7 @@ for t in tests/cli/*.sh; do
 	[ -e "$t" ] || continue
 	tier "cli: $t" sh "$t"
 done
+tier "deb: make install/uninstall; make deb installed in a clean Debian 12 root" sh tests/deb/run.sh "$B"
 tier "browser: flame graph SVGs in headless chromium" sh tests/browser/run.sh "$B"
 tier "fuzz: every libFuzzer target, bounded" sh -c "make --no-print-directory -s fuzz O='$B' && scripts/fuzz-run.sh '$B'"
 exit $status
