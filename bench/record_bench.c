@@ -5,7 +5,9 @@
  *   record_bench loop OP N       time N calls of OP, print the median ns per call of
  *                                9 blocks (thread CPU time): pread (4 KiB from the page cache), openclose
  *                                (openat + close), writesync (64 B write + fdatasync on
- *                                tmpfs), getppid (a syscall ior does not record)
+ *                                tmpfs), getppid (a syscall ior does not record),
+ *                                mostlyother (1 pread, 9 getppid), smallfile (openat,
+ *                                fstat, pread, close)
  *   record_bench baseline MODE   attach the count-only programs (btf: tp_btf
  *                                sys_enter/sys_exit on every syscall; tracepoint: the
  *                                syscalls ior records), print "ready", run until SIGINT
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -98,6 +101,25 @@ static void op_getppid(int fd)
 	syscall(SYS_getppid);
 }
 
+/* Mostly not file I/O: one recorded pread among nine unrecorded getppid. */
+static void op_mostly_other(int fd)
+{
+	op_pread(fd);
+	for (int i = 0; i < 9; i++)
+		syscall(SYS_getppid);
+}
+
+/* File I/O only: open, fstat, read, close, as a program reading small files does. */
+static void op_smallfile(int fd)
+{
+	struct stat st;
+	int f = (int)syscall(SYS_openat, AT_FDCWD, "/etc/hostname", O_RDONLY);
+
+	if (f < 0 || syscall(SYS_fstat, f, &st) || syscall(SYS_pread64, f, buf, 4096, 0) < 0)
+		exit(1);
+	syscall(SYS_close, f);
+}
+
 static int setup_pread(void)
 {
 	char path[] = "/dev/shm/record_bench-XXXXXX";
@@ -114,6 +136,8 @@ static const struct op ops[] = {
 	{ "openclose", 2, op_openclose, NULL },
 	{ "writesync", 2, op_writesync, setup_pread },
 	{ "getppid", 1, op_getppid, NULL },
+	{ "mostlyother", 10, op_mostly_other, setup_pread },
+	{ "smallfile", 4, op_smallfile, NULL },
 };
 
 static int cmd_loop(const char *name, long n)

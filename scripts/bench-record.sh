@@ -9,8 +9,10 @@
 # after an untraced run of the same loops, so that each cost is a difference of two
 # adjacent measurements (our machines are shared: load drifts within a minute).
 # record_bench times pread 4 KiB from the page cache, openat+close, 64 B write +
-# fdatasync on tmpfs and getppid (not recorded), in thread CPU time. Prints medians over
-# the rounds of the paired differences, in ns per syscall.
+# fdatasync on tmpfs, getppid (not recorded), a mostly-not-I/O loop (1 pread, 9 getppid)
+# and a small-file loop (openat, fstat, pread, close), in thread CPU time, and the CPU
+# time of `tar cf - /usr/include` per file. Prints medians over the rounds of the
+# paired differences: per syscall (mixes: per syscall of the mix; tar: per file).
 # Then: 1 M events/s for 5 s with the default ring buffer (losses), recorder RSS,
 # load+attach time, consumer cost per record and on-disk bytes per event.
 set -eu
@@ -24,7 +26,7 @@ trap 'rm -rf "$T"' EXIT
 [ -x "$RB" ] && [ -x "$REC" ] || { echo "bench-record: run 'make bench' first" >&2; exit 1; }
 
 CONFIGS="base-btf ior-btf base-tp ior-tp"
-OPS="pread:500000 openclose:200000 writesync:200000 getppid:500000"
+OPS="pread:500000 openclose:200000 writesync:200000 getppid:500000 mostlyother:100000 smallfile:100000"
 
 start() { # config -> pid of the tracer in $T/pid (none: nothing)
 	case $1 in
@@ -54,7 +56,12 @@ loops() { # tag
 	for o in $OPS; do
 		"$RB" loop "${o%%:*}" "${o#*:}" | sed "s/^/$r $1 /" >> "$T/results"
 	done
+	# a real I/O-heavy program: tar's CPU time (user + system) in ns per file archived
+	/usr/bin/time -f "%U %S" -o "$T/tar.time" tar cf - /usr/include 2>/dev/null > /dev/null
+	awk -v r="$r" -v tag="$1" -v n="$NFILES" '{ printf "%s %s tar %.1f 1\n", r, tag, ($1 + $2) * 1e9 / n }' \
+		"$T/tar.time" >> "$T/results"
 }
+NFILES=$(find /usr/include | wc -l)
 
 for r in $(seq "$ROUNDS"); do
 	for c in $CONFIGS; do
