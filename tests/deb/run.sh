@@ -3,10 +3,11 @@
 # Installing ior. 'make install' with PREFIX and DESTDIR puts every file in its place and
 # 'make uninstall' takes them away again; 'make deb' builds a package that apt-get installs
 # in a clean Debian 12 root, with its dependencies, where ior-record --version and
-# ior-analyze info on a bundled recording run. The root comes from debootstrap (minbase),
-# cached in $IOR_DEB_BASE (default /var/tmp/ior-deb-test/bookworm, lists refreshed daily)
-# and used through an overlay, so that every run starts clean. Needs root (chroot, mounts);
-# skips only when not root or when debootstrap cannot fetch the archive.
+# ior-analyze info on a bundled recording run, and the packaged ior-record records a
+# command. The root comes from debootstrap (minbase), cached in $IOR_DEB_BASE (default
+# /var/tmp/ior-deb-test/bookworm, lists refreshed daily) and used through an overlay, so
+# that every run starts clean. Needs root (chroot, mounts); skips only when not root or
+# when debootstrap cannot fetch the archive.
 # Usage: tests/deb/run.sh [BUILD_DIR]
 set -u
 B=$(cd "${1:-${IOR_BUILD:-build}}" && pwd)
@@ -170,6 +171,14 @@ expect '^/usr/sbin/ior-record$' sh -c 'command -v ior-record'
 # shellcheck disable=SC2016 # dpkg-query's format, not the shell's
 expect 'install ok installed' dpkg-query -W -f '${Status}\n' libbpf1
 expect 'NAME' sh -c 'zcat /usr/share/man/man8/ior-record.8.gz | grep "^\.SH"'
+# the packaged recorder with Debian's libbpf1 records a command (real BPF)
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	mount --rbind /sys "$ROOT/sys" && mount --make-rslave "$ROOT/sys"
+	expect '^cat ' sh -c 'ior-record -q -o /tmp/cat.ior -- cat /etc/os-release >/dev/null &&
+		ior-analyze top --by comm /tmp/cat.ior'
+else
+	echo "deb: this kernel has no BTF: the packaged ior-record was not run"
+fi
 if ! in_root dpkg --verify ior >"$T/verify" 2>&1 || [ -s "$T/verify" ]; then
 	fail "dpkg --verify ior: $(cat "$T/verify")"
 fi
