@@ -86,6 +86,15 @@ tags man/ior-record.8 OPTIONS >"$T/rec.doc"
 covered "ior-record (man/ior-record.8, OPTIONS)" "$T/rec.acc" "$T/rec.doc"
 exists ior-record "$T/rec.acc" "$T/rec.doc"
 
+# the default --attach mode, once --help names it, is the page's
+help_mode=$("$REC" --help | sed -n '/--attach/,/^ *-[^ ]/p' | tr '\n' ' ' |
+	sed -n 's/.*[ (]\([a-z]*\) ([^)]*the default).*/\1/p')
+page_mode=$(groff -man -Tascii -P-cbou -rLL=300n man/ior-record.8 2>/dev/null |
+	sed -n 's/.* \([a-z]*\) (the default).*/\1/p' | head -n 1)
+if [ -n "$help_mode" ] && [ "$help_mode" != "$page_mode" ]; then
+	fail "ior-record --help names '$help_mode' the default --attach mode, man/ior-record.8 '$page_mode'"
+fi
+
 # ior-analyze(1): its commands, each in a section "ior-analyze CMD ..."; FILTERS shared
 P=man/ior-analyze.1
 cmds=$("$ANA" --help | awk '/^Commands:/ { on = 1; next } on && NF == 0 { exit } on { print $1 }')
