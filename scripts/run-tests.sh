@@ -22,6 +22,7 @@ tier "unit tests (Check)" "$B/tests/check-runner"
 # Real BPF on the real kernel: ior-record on the workloads (needs root; says why if not).
 tier "BPF integration: ior-record on tests/workloads" \
 	env IOR_BPF_TESTS=1 CK_RUN_SUITE=recorder_bpf "$B/tests/check-runner"
+tier "fidelity: resolved paths vs strace -f -yy on real programs" sh tests/fidelity/run.sh "$B"
 for t in tests/cli/*.sh; do
 	[ -e "$t" ] || continue
 	tier "cli: $t" sh "$t"
