@@ -111,6 +111,8 @@ static void task_free(struct ior_procs *ps, struct ior_rtask *t)
 {
 	if (!t)
 		return;
+	if (ps->last == t)
+		ps->last = NULL;
 	proc_put(ps, t->proc);
 	free(t);
 }
@@ -182,13 +184,18 @@ static struct ior_rproc *proc_get(struct ior_procs *ps, uint32_t pid)
 
 struct ior_rtask *ior_procs__task(struct ior_procs *ps, uint32_t pid, uint32_t tid)
 {
-	struct ior_rtask *t = find_task(ps, tid);
+	struct ior_rtask *t = ps->last;
 	struct ior_rproc *pr;
 
-	if (t && t->proc->pid == pid)
+	if (t && t->tid == tid && t->proc->pid == pid)
 		return t;
-	pr = proc_get(ps, pid);
-	return pr ? task_add(ps, tid, pr, 0) : NULL;
+	t = find_task(ps, tid);
+	if (!t || t->proc->pid != pid) {
+		pr = proc_get(ps, pid);
+		t = pr ? task_add(ps, tid, pr, 0) : NULL;
+	}
+	ps->last = t;
+	return t;
 }
 
 int ior_procs__snap(struct ior_procs *ps, const struct ior_proc *p, uint32_t cwd, uint32_t root)

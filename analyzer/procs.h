@@ -57,6 +57,8 @@ struct ior_rtask {
 	int64_t last_end;  /* end of this thread's previous event, 0 = none yet */
 	int64_t snap_ns;
 	struct ior_rproc *proc;
+	uint32_t comm_seen;    /* for the replay: the comm id comm_str was looked up for */
+	const char *comm_str;
 };
 
 struct ior_procs {
@@ -64,6 +66,7 @@ struct ior_procs {
 	struct ior_imap procs; /* pid -> struct ior_rproc * (live thread groups) */
 	struct ior_ofpool pool;
 	uint64_t unseen;       /* processes first met in an event */
+	struct ior_rtask *last; /* the task of the previous lookup: threads come in runs */
 };
 
 void ior_procs__init(struct ior_procs *ps);

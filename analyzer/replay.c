@@ -785,14 +785,18 @@ static void fill_basics(struct ior_replay *rp, struct ior_rtask *t, const struct
 			const struct ior_event *ev, struct ior_revent *re)
 {
 	int64_t end = (int64_t)((uint64_t)ev->start_ns + ev->dur_ns);
-	const char *c = t->comm ? ior_reader__string(rp->r, t->comm, NULL) : NULL;
+
+	if (t->comm != t->comm_seen) {
+		t->comm_str = t->comm ? ior_reader__string(rp->r, t->comm, NULL) : NULL;
+		t->comm_seen = t->comm;
+	}
 
 	memset(re, 0, sizeof(*re));
 	re->ev = *ev;
 	re->syscall = ior_replay__syscall_name(rp, ev->nr);
 	re->desc = sc->desc;
 	re->cls = sc->desc ? (enum ior_class)sc->desc->cls : IOR_CLASS_OTHER;
-	re->comm = c ? c : "?";
+	re->comm = t->comm_str ? t->comm_str : "?";
 	re->gap_ns = t->last_end && ev->start_ns > t->last_end ? (uint64_t)(ev->start_ns - t->last_end)
 							       : 0;
 	t->last_end = end ? end : 1;
