@@ -15,6 +15,7 @@
  *                                threads); print the rate reached
  *   record_bench drain N         the consumer alone: N ring-buffer records through
  *                                ior_drain into a writer on /dev/null; ns per record
+ *   record_bench cputime CMD...  run CMD (output discarded), print its CPU time in ns
  */
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -24,7 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -320,6 +323,28 @@ static int cmd_drain(long n)
 	return 0;
 }
 
+/* CPU time (user + system) of a command, from wait4's rusage, in ns. */
+static int cmd_cputime(char **argv)
+{
+	struct rusage ru;
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || wait4(pid, &status, 0, &ru) != pid)
+		return 1;
+	printf("%.0f\n", (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e9 +
+				 (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e3);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "loop") == 0)
@@ -330,7 +355,9 @@ int main(int argc, char **argv)
 		return cmd_rate(atof(argv[2]), atof(argv[3]), argc > 4 ? atoi(argv[4]) : 1);
 	if (argc == 3 && strcmp(argv[1], "drain") == 0)
 		return cmd_drain(atol(argv[2]));
+	if (argc >= 3 && strcmp(argv[1], "cputime") == 0)
+		return cmd_cputime(argv + 2);
 	fprintf(stderr, "usage: record_bench loop OP N | baseline btf|tracepoint | "
-			"rate EPS SECONDS [THREADS] | drain N\n");
+			"rate EPS SECONDS [THREADS] | drain N | cputime CMD...\n");
 	return 2;
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,6 +199,34 @@ void ior_capture__stop(struct ior_capture *c)
  * tracepoint mode's ~280. A child process inherits the links and releases them after
  * we let go of ours (the release happens where the last reference goes).
  */
+static int by_value(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/*
+ * In the releasing child: close every fd but the links' and keep_fd, so that it holds
+ * no output file (a mount stays unmountable), pipe (a reader waits for EOF) or terminal.
+ */
+static void keep_only_links(struct bpf_link **links, unsigned int n, int keep_fd)
+{
+	int *fds = calloc(n + 1, sizeof(*fds)), next = 0;
+
+	if (!fds)
+		return;
+	for (unsigned int i = 0; i < n; i++)
+		fds[i] = bpf_link__fd(links[i]);
+	fds[n] = keep_fd;
+	qsort(fds, n + 1, sizeof(*fds), by_value);
+	for (unsigned int i = 0; i <= n; i++) {
+		if (fds[i] > next)
+			syscall(SYS_close_range, next, fds[i] - 1, 0);
+		next = fds[i] + 1;
+	}
+	syscall(SYS_close_range, next, ~0u, 0);
+	free(fds);
+}
+
 int ior_capture_release_links(struct bpf_link **links, unsigned int n)
 {
 	int go[2];
@@ -215,7 +244,7 @@ int ior_capture_release_links(struct bpf_link **links, unsigned int n)
 	if (pid == 0) {
 		setsid();
 		prctl(PR_SET_NAME, "ior-release"); /* what ps shows while it waits */
-		close(go[1]);
+		keep_only_links(links, n, go[0]);
 		/* wait until the parent's references are gone, then release */
 		while (read(go[0], &one, 1) < 0 && errno == EINTR)
 			;

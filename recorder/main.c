@@ -79,6 +79,11 @@ static int run(struct ior_record_opts *o, int argc, char **argv)
 	}
 	if (r->exec_err)
 		ior_err("%s", r->err);
+	if (r->attach_fallback)
+		ior_warn("tracefs is not available: recording with --attach=btf");
+	ior_info("recording (%s mode, %u programs attached, %.1f ms to load and attach)",
+		 r->attach == IOR_ATTACH_TP ? "tracepoint" : "btf", ior_capture__links(r->cap),
+		 r->attach_ns / 1e6);
 	if (live) {
 		r->on_status = print_status;
 		r->status_ctx = r;

@@ -56,7 +56,8 @@ static const char usage[] =
 	"      --ringbuf-size SIZE kernel ring buffer, a power of two (default 32M)\n"
 	"      --flush-interval MS make the file durable this often (default 1000)\n"
 	"      --max-size SIZE     stop once the file reaches SIZE\n"
-	"      --attach MODE       btf (sys_enter/sys_exit) or tracepoint (per syscall)\n"
+	"      --attach MODE       tracepoint (per syscall; the default) or btf\n"
+	"                          (sys_enter/sys_exit): see BENCHMARKS.md\n"
 	"      --force             overwrite an existing output file\n"
 	"  -q, --quiet             no status line and no summary\n"
 	"  -v, --verbose           more diagnostics (repeat for libbpf's)\n"
@@ -142,6 +143,7 @@ static int set_attach(struct ior_record_opts *o, const char *arg)
 		o->attach = IOR_ATTACH_TP;
 	else
 		return bad(o, "--attach '%s': expected btf or tracepoint", arg);
+	o->attach_chosen = true;
 	return 0;
 }
 
@@ -230,7 +232,7 @@ int ior_record_opts__parse(struct ior_record_opts *o, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->ringbuf_bytes = IOR_RECORD_DEFAULT_RINGBUF;
 	o->flush_ns = IOR_RECORD_DEFAULT_FLUSH_NS;
-	o->attach = IOR_ATTACH_BTF;
+	o->attach = IOR_RECORD_DEFAULT_ATTACH;
 	optind = 0; /* a full re-initialisation of getopt (tests parse many times) */
 	opterr = 0;
 	while (!ret && (c = getopt_long(argc, argv, "+:o:d:p:t:c:e:x:qvhV", long_opts, NULL)) != -1) {
@@ -264,11 +266,12 @@ void ior_record_opts__free(struct ior_record_opts *o)
 	o->include = o->exclude = NULL;
 }
 
-void ior_record_opts__describe(const struct ior_record_opts *o, char *buf, size_t len)
+void ior_record_opts__describe(const struct ior_record_opts *o, enum ior_attach attach,
+			       char *buf, size_t len)
 {
 	snprintf(buf, len, "attach=%s ringbuf=%llu flush_ms=%llu max_size=%llu pids=%zu tids=%zu "
 			   "comm=%s path=%s include=%s exclude=%s command=%s",
-		 o->attach == IOR_ATTACH_TP ? "tracepoint" : "btf",
+		 attach == IOR_ATTACH_TP ? "tracepoint" : "btf",
 		 (unsigned long long)o->ringbuf_bytes,
 		 (unsigned long long)(o->flush_ns / 1000000), (unsigned long long)o->max_size,
 		 o->npids, o->ntids, o->comm ? o->comm : "-", o->path_prefix ? o->path_prefix : "-",

@@ -15,6 +15,8 @@
 
 #define IOR_RECORD_DEFAULT_RINGBUF (32ull << 20)
 #define IOR_RECORD_DEFAULT_FLUSH_NS 1000000000ull
+/* By measurement (BENCHMARKS.md, "Recorder"): see the mode comparison there. */
+#define IOR_RECORD_DEFAULT_ATTACH IOR_ATTACH_TP
 
 struct ior_record_opts {
 	const char *output;      /* -o; NULL = <hostname>-<time>.ior; "-" = stdout */
@@ -32,6 +34,7 @@ struct ior_record_opts {
 	uint64_t max_size;       /* --max-size; 0 = none */
 	bool force;              /* --force: overwrite the output */
 	enum ior_attach attach;  /* --attach */
+	bool attach_chosen;      /* given on the command line (else a fallback is allowed) */
 	int quiet;               /* -q */
 	int verbose;             /* -v, repeatable */
 	char **command;          /* after --, NULL-terminated; NULL = none */
@@ -50,6 +53,7 @@ void ior_record_opts__free(struct ior_record_opts *o);
 const char *ior_record_opts__usage(void);
 
 /* A short "key=value ..." description of the options for the recording header. */
-void ior_record_opts__describe(const struct ior_record_opts *o, char *buf, size_t len);
+void ior_record_opts__describe(const struct ior_record_opts *o, enum ior_attach attach,
+			       char *buf, size_t len);
 
 #endif

@@ -121,10 +121,14 @@ static int setup_plan(struct ior_session *r)
 	};
 	int ret;
 
-	if (!dir && r->o->attach == IOR_ATTACH_TP)
+	if (!dir && r->attach == IOR_ATTACH_TP && !r->o->attach_chosen) {
+		r->attach = IOR_ATTACH_BTF; /* the default mode needs tracefs; btf does not */
+		r->attach_fallback = true;
+	} else if (!dir && r->attach == IOR_ATTACH_TP) {
 		return fail(r, -errno, "tracefs is not mounted and mounting it failed (%s); run "
 				       "'mount -t tracefs tracefs /sys/kernel/tracing'",
 			    strerror(errno));
+	}
 	ret = ior_plan__build(&r->plan, &po, r->err, sizeof(r->err));
 	return ret == -EINVAL ? -EINVAL : ret ? fail(r, ret, "%s", strerror(-ret)) : 0;
 }
@@ -132,7 +136,7 @@ static int setup_plan(struct ior_session *r)
 static int setup_capture(struct ior_session *r)
 {
 	struct ior_capture_opts co = {
-		.attach = r->o->attach,
+		.attach = r->attach,
 		.plan = &r->plan,
 		.ringbuf_bytes = r->o->ringbuf_bytes,
 		.wakeup_bytes = r->o->ringbuf_bytes / 4,
@@ -243,7 +247,7 @@ static int setup_writer(struct ior_session *r, int argc, char **argv)
 	h.ncpus = ior_capture__ncpus(r->cap);
 	h.syscalls = ior_sysnr_table(&nsys);
 	h.nsyscalls = (uint32_t)nsys;
-	ior_record_opts__describe(r->o, options, sizeof(options));
+	ior_record_opts__describe(r->o, r->attach, options, sizeof(options));
 	h.wall_offset_ns = wall_offset();
 	h.start_ns = ior_session__now();
 	r->w = ior_writer__open(r->out_fd, &h, &wo);
@@ -366,6 +370,7 @@ int ior_session__setup(struct ior_session *r, const struct ior_record_opts *o, i
 
 	memset(r, 0, sizeof(*r));
 	r->o = o;
+	r->attach = o->attach;
 	r->out_fd = -1;
 	r->child.pid = -1;
 	if (!privileged())

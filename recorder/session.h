@@ -23,6 +23,8 @@ struct ring_buffer;
 
 struct ior_session {
 	const struct ior_record_opts *o;
+	enum ior_attach attach;   /* the mode in use: --attach, or the fallback */
+	bool attach_fallback;     /* tracepoints unavailable: the btf mode instead */
 	struct ior_plan plan;
 	struct ior_capture *cap;
 	struct ring_buffer *rb;

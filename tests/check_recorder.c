@@ -107,6 +107,7 @@ START_TEST(test_opts_values)
 	ck_assert_uint_eq(o.flush_ns, 200000000ull);
 	ck_assert_uint_eq(o.max_size, 10u << 20);
 	ck_assert_int_eq(o.attach, IOR_ATTACH_TP);
+	ck_assert(o.attach_chosen);
 	ck_assert_int_eq(o.quiet, 1);
 	ck_assert_int_eq(o.verbose, 2);
 	ck_assert_str_eq(o.command[0], "echo");
@@ -125,7 +126,8 @@ START_TEST(test_opts_defaults)
 	ck_assert_ptr_null(o.output);
 	ck_assert_uint_eq(o.ringbuf_bytes, IOR_RECORD_DEFAULT_RINGBUF);
 	ck_assert_uint_eq(o.flush_ns, 1000000000ull);
-	ck_assert_int_eq(o.attach, IOR_ATTACH_BTF);
+	ck_assert_int_eq(o.attach, IOR_RECORD_DEFAULT_ATTACH);
+	ck_assert(!o.attach_chosen);
 	ck_assert_ptr_null(o.command);
 	ck_assert_ptr_nonnull(strstr(ior_record_opts__usage(), "--ringbuf-size"));
 	ior_record_opts__free(&o);
