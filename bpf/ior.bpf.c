@@ -701,6 +701,32 @@ static __always_inline void proc_end(struct ior_wire_proc *r)
 	bpf_ringbuf_submit(r, wake_flags(r->time_ns));
 }
 
+struct fd_copy {
+	__u32 parent, child;
+};
+
+static long copy_fd(struct bpf_map *map, struct ior_wire_fdkey *key, __u8 *val,
+		    struct fd_copy *c)
+{
+	struct ior_wire_fdkey k = { .tgid = c->child, .fd = key->fd };
+	__u8 one = 1;
+
+	if (key->tgid == c->parent)
+		bpf_map_update_elem(&pfds, &k, &one, BPF_ANY);
+	return 0;
+}
+
+/* --path: a new process inherits its parent's cwd mark and fds under the prefix. */
+static __always_inline void path_fork(__u32 parent, __u32 child)
+{
+	struct fd_copy c = { .parent = parent, .child = child };
+	__u8 one = 1;
+
+	if (bpf_map_lookup_elem(&pcwd, &parent))
+		bpf_map_update_elem(&pcwd, &child, &one, BPF_ANY);
+	bpf_for_each_map_elem(&pfds, copy_fd, &c, 0);
+}
+
 /* A new task. The parent is current; clone_flags are the real ones (CLONE_FILES, ...). */
 SEC("tp_btf/task_newtask")
 int BPF_PROG(ior_newtask, struct task_struct *task, __u64 clone_flags)
@@ -714,8 +740,8 @@ int BPF_PROG(ior_newtask, struct task_struct *task, __u64 clone_flags)
 		return 0;
 	if (filter_pid && child != ptgid && bpf_map_lookup_elem(&pids, &ptgid))
 		bpf_map_update_elem(&pids, &child, &one, BPF_ANY);
-	if (filter_path && child != ptgid && bpf_map_lookup_elem(&pcwd, &ptgid))
-		bpf_map_update_elem(&pcwd, &child, &one, BPF_ANY);
+	if (filter_path && child != ptgid)
+		path_fork(ptgid, child);
 	r = proc_begin(IOR_WIRE_FORK, task);
 	if (!r)
 		return 0;

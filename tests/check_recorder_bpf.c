@@ -661,6 +661,27 @@ START_TEST(test_filter_comm)
 }
 END_TEST
 
+/* --path: an fd opened by a parent before a fork stays in scope in the child. */
+static void check_path_inherited(void)
+{
+	char err[2048], cmd[1024];
+	struct rec r;
+	size_t on_stdin = 0;
+
+	snprintf(cmd, sizeof(cmd), "exec 3<'%s'; cat <&3 >/dev/null; cat /etc/hostname >/dev/null",
+		 tmp("in/f"));
+	ck_assert_int_eq(RECORD(tmp("inh.ior"), err, sizeof(err), "--path", (char *)tmp("in"), "--",
+				"/bin/sh", "-c", cmd), 0);
+	rec_load(&r, tmp("inh.ior"), false);
+	for (size_t i = 0; i < r.nev; i++) {
+		on_stdin += r.ev[i].e.fd == 0 && r.ev[i].e.pid != r.ev[0].e.pid;
+		ck_assert_msg(!r.ev[i].path || strcmp(r.ev[i].path, "/etc/hostname"),
+			      "/etc/hostname is outside --path");
+	}
+	ck_assert_uint_ge(on_stdin, 2); /* the first cat reads the file as its stdin */
+	rec_free(&r);
+}
+
 /* The fd pid had open on path when the recording started, from the snapshot. */
 static int snapshot_fd(const struct rec *r, pid_t pid, const char *path)
 {
@@ -713,6 +734,7 @@ START_TEST(test_filter_path)
 				      !strncmp(r.ev[i].path, tmp("work"), strlen(tmp("work"))),
 			      "%s '%s' is outside --path", r.ev[i].name, r.ev[i].path);
 	rec_free(&r);
+	check_path_inherited();
 }
 END_TEST
 
