@@ -39,11 +39,26 @@ for f in tests/golden/a.ior tests/golden/b.ior; do
 	compare --class read,write "$f"
 	compare --comm 'reader-*' --from 0.2 "$f"
 done
+# '-' reads standard input: a pipe gives the same report as the file
+for f in tests/golden/a.ior tests/golden/b.ior; do
+	"$A" top --by comm,syscall -n 0 "$f" >"$T/file.out"
+	"$A" top --by comm,syscall -n 0 - <"$f" >"$T/pipe.out"
+	cat "$f" | "$A" top --by comm,syscall -n 0 - >"$T/pipe2.out"
+	if ! cmp -s "$T/file.out" "$T/pipe.out" || ! cmp -s "$T/file.out" "$T/pipe2.out"; then
+		echo "FAIL: top of $f differs when read from standard input" >&2
+		fails=$((fails + 1))
+	fi
+done
 # a fresh recording of this machine, when we may record
 if [ "$(id -u)" -eq 0 ] && [ -x "$B/ior-record" ] && [ -x "$B/workloads/minidb" ]; then
 	if "$B/ior-record" -q -o "$T/live.ior" -- "$B/workloads/minidb" -d "$T/db" -t 0.5 -r 2 \
 		2>"$T/rec.err"; then
 		compare "$T/live.ior"
+		# and straight through a pipe: ior-record -o - | ior-analyze top -
+		"$B/ior-record" -q -o - -- "$B/workloads/minidb" -d "$T/db2" -t 0.3 -r 1 -p 500 |
+			"$A" top - >"$T/live-pipe.out" 2>"$T/live-pipe.err"
+		grep -q "^pread64 " "$T/live-pipe.out" && ! [ -s "$T/live-pipe.err" ] ||
+			{ echo "FAIL: ior-record -o - | ior-analyze top -" >&2; fails=$((fails + 1)); }
 	else
 		echo "crosscheck: no live recording: $(head -1 "$T/rec.err")" >&2
 		fails=$((fails + 1))
