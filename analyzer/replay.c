@@ -340,13 +340,16 @@ static const char *base_dir(const struct ior_replay *rp, const struct ior_rproc 
 /* The root absolute paths start from: "/" unless a chroot or the snapshot said else. */
 static const char *root_dir(const struct ior_replay *rp, const struct ior_rproc *pr, size_t *len)
 {
+	const char *root;
+
 	if (pr->fs->root == ROOT_UNKNOWN)
 		return NULL;
 	if (!pr->fs->root) {
 		*len = 1;
 		return "/";
 	}
-	return ior_names__str(rp->nt, pr->fs->root, len);
+	root = ior_names__str(rp->nt, pr->fs->root, len);
+	return root && root[0] == '/' ? root : NULL; /* a hostile record's "root" */
 }
 
 /* Resolve s (a relative or absolute path) against dirfd into buf; 0, 1 (not possible), -ENOMEM. */
@@ -416,7 +419,7 @@ static void file_of_addr(struct ior_replay *rp, struct ior_rproc *pr, uint64_t a
 	if (!m)
 		return;
 	name_file(rp, m->name, out);
-	out->kind = IOR_FD_KIND_FILE;
+	out->kind = m->kind;
 	out->resolved = m->resolved;
 	rp->st.addr_resolved += m->resolved;
 }
@@ -500,8 +503,9 @@ static int op_open(struct ior_replay *rp, struct ior_rproc *pr, const struct rp_
 
 	if (err)
 		return err;
-	return install_new(rp, pr, ev->ret, name, IOR_FD_KIND_FILE, name && f->resolved, flags,
-			   wants_cloexec(sc, ev->flags), NULL);
+	/* open_tree(fd, "", AT_EMPTY_PATH) and the like reopen what fd is, a file or not */
+	return install_new(rp, pr, ev->ret, name, f->kind ? f->kind : IOR_FD_KIND_FILE,
+			   name && f->resolved, flags, wants_cloexec(sc, ev->flags), NULL);
 }
 
 /* newfd becomes a copy of oldfd; of an fd the replay does not know, an unknown fd. */
@@ -649,7 +653,7 @@ static int op_mmap(struct ior_replay *rp, struct ior_rproc *pr, const struct ior
 	if (!f->s)
 		return ior_vmaps__unmap(pr->mm, addr, ev->bytes);
 	name = name_id(rp, f, &err);
-	return err ? err : ior_vmaps__map(pr->mm, addr, ev->bytes, name, f->resolved);
+	return err ? err : ior_vmaps__map(pr->mm, addr, ev->bytes, name, f->resolved, f->kind);
 }
 
 static int apply_op(struct ior_replay *rp, struct ior_rproc *pr, const struct rp_sc *sc,

@@ -118,6 +118,8 @@ static int cut(struct ior_vmaps *m, uint64_t start, uint64_t end)
 		; /* wholly inside: dropped */
 	if (j < m->n && m->v[j].start < end)
 		m->v[j].start = end; /* keeps its tail */
+	if (j == i)
+		return 0;
 	memmove(&m->v[i], &m->v[j], (m->n - j) * sizeof(*m->v));
 	m->n -= j - i;
 	shrink(m);
@@ -125,10 +127,10 @@ static int cut(struct ior_vmaps *m, uint64_t start, uint64_t end)
 }
 
 int ior_vmaps__map(struct ior_vmaps *m, uint64_t addr, uint64_t len, uint32_t name,
-		   uint8_t resolved)
+		   uint8_t resolved, uint8_t kind)
 {
 	struct ior_vmap r = { .start = addr, .end = range_end(addr, len), .name = name,
-			      .resolved = resolved };
+			      .resolved = resolved, .kind = kind };
 	int err;
 
 	if (r.end <= r.start)

@@ -17,6 +17,7 @@ struct ior_vmap {
 	uint64_t start, end; /* [start, end), page-rounded */
 	uint32_t name;       /* id in the replay's name table */
 	uint8_t resolved;
+	uint8_t kind;        /* enum ior_fd_kind: a memfd, an io_uring ring, ... are mapped too */
 };
 
 struct ior_vmaps {
@@ -34,7 +35,7 @@ void ior_vmaps__put(struct ior_vmaps *m); /* NULL is a no-op */
 
 /* [addr, addr + len) now maps file name (replacing what was there). */
 int ior_vmaps__map(struct ior_vmaps *m, uint64_t addr, uint64_t len, uint32_t name,
-		   uint8_t resolved);
+		   uint8_t resolved, uint8_t kind);
 
 /* [addr, addr + len) no longer maps a file (munmap, or anonymous memory placed there). */
 int ior_vmaps__unmap(struct ior_vmaps *m, uint64_t addr, uint64_t len);

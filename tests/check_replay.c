@@ -912,7 +912,7 @@ END_TEST
 
 START_TEST(test_mmap_after_exec_and_shared_vm)
 {
-	size_t a, b;
+	size_t a, b, c;
 
 	base_proc();
 	EV("open", .path = "/data", .ret = 3);
@@ -921,11 +921,16 @@ START_TEST(test_mmap_after_exec_and_shared_vm)
 	EV("munmap", .pid = 700, .aux = 0x20000, .bytes = 0x1000, .ret = 0); /* shared mm */
 	a = EV("msync", .aux = 0x20000, .bytes = 1);
 	EV("mmap", .fd = 3, .bytes = 0x1000, .flags = 0x1, .ret = 0x30000);
+	EV("memfd_create", .path = "shm", .ret = 4);
+	EV("mmap", .fd = 4, .bytes = 0x1000, .flags = 0x1, .ret = 0x40000);
+	c = EV("msync", .aux = 0x40000, .bytes = 1);
 	EXEC(100, 100, "x");
 	b = EV("msync", .aux = 0x30000, .bytes = 1);
 	play();
 	ck_assert_ptr_null(T.got[a].path);
 	ck_assert_ptr_null(T.got[b].path);
+	RES(c, "/memfd:shm (deleted)");
+	ck_assert_int_eq(T.got[c].kind, IOR_FD_KIND_MEMFD);
 }
 END_TEST
 
@@ -1082,10 +1087,11 @@ END_TEST
 START_TEST(test_vmaps_cuts)
 {
 	struct ior_vmaps *m = ior_vmaps__new();
+	const uint8_t F = IOR_FD_KIND_FILE;
 
-	ck_assert_int_eq(ior_vmaps__map(m, 0x1000, 0x8000, 1, 1), 0); /* [1000, 9000) */
-	ck_assert_int_eq(ior_vmaps__map(m, 0x20000, 1, 2, 1), 0);      /* one page */
-	ck_assert_int_eq(ior_vmaps__map(m, 0x3000, 0x1000, 3, 1), 0);  /* splits the first */
+	ck_assert_int_eq(ior_vmaps__map(m, 0x1000, 0x8000, 1, 1, F), 0); /* [1000, 9000) */
+	ck_assert_int_eq(ior_vmaps__map(m, 0x20000, 1, 2, 1, F), 0);      /* one page */
+	ck_assert_int_eq(ior_vmaps__map(m, 0x3000, 0x1000, 3, 1, F), 0);  /* splits the first */
 	ck_assert_uint_eq(m->n, 4);
 	ck_assert_uint_eq(ior_vmaps__find(m, 0x2fff)->name, 1);
 	ck_assert_uint_eq(ior_vmaps__find(m, 0x3000)->name, 3);
@@ -1096,10 +1102,12 @@ START_TEST(test_vmaps_cuts)
 	ck_assert_int_eq(ior_vmaps__unmap(m, 0x2000, 0x1f000), 0); /* [2000, 21000) */
 	ck_assert_uint_eq(m->n, 1);
 	ck_assert_uint_eq(ior_vmaps__find(m, 0x1fff)->name, 1);
-	ck_assert_int_eq(ior_vmaps__map(m, UINT64_MAX - 0x1fff, 0x10000, 4, 1), 0); /* clamps */
+	/* a range reaching past the top of the address space is clamped */
+	ck_assert_int_eq(ior_vmaps__map(m, UINT64_MAX - 0x1fff, 0x10000, 4, 1, F), 0);
 	ck_assert_uint_eq(ior_vmaps__find(m, UINT64_MAX - 1)->name, 4);
 	ck_assert_int_eq(ior_vmaps__unmap(m, 0, UINT64_MAX), 0);
 	ck_assert_ptr_null(ior_vmaps__find(m, UINT64_MAX - 1));
+	ck_assert_int_eq(ior_vmaps__unmap(m, 0, 1), 0); /* nothing left to cut */
 	ior_vmaps__put(m);
 }
 END_TEST
