@@ -187,10 +187,11 @@ struct ior_rtask *ior_procs__task(struct ior_procs *ps, uint32_t pid, uint32_t t
 	struct ior_rtask *t = ps->last;
 	struct ior_rproc *pr;
 
-	if (t && t->tid == tid && t->proc->pid == pid)
+	if (t && t->tid == tid && t->proc->pid == pid && !t->proc->dead)
 		return t;
 	t = find_task(ps, tid);
-	if (!t || t->proc->pid != pid) {
+	/* a task whose exit record was lost belongs to a dead process: start afresh */
+	if (!t || t->proc->pid != pid || t->proc->dead) {
 		pr = proc_get(ps, pid);
 		t = pr ? task_add(ps, tid, pr, 0) : NULL;
 	}
@@ -235,7 +236,9 @@ static bool stale(const struct ior_procs *ps, uint32_t tid, uint32_t pid, int64_
 int ior_procs__fork(struct ior_procs *ps, const struct ior_proc *p)
 {
 	struct ior_rtask *parent = find_task(ps, p->ptid);
-	struct ior_rproc *ppr = parent ? parent->proc : ior_procs__proc(ps, p->ppid), *pr;
+	struct ior_rproc *ppr, *pr;
+
+	ppr = parent && !parent->proc->dead ? parent->proc : ior_procs__proc(ps, p->ppid);
 
 	if (stale(ps, p->tid, p->pid, p->time_ns))
 		return 0;
@@ -274,7 +277,7 @@ static struct ior_rtask *exec_task(struct ior_procs *ps, const struct ior_proc *
 	struct ior_rtask *t = find_task(ps, old);
 	void *stale_leader;
 
-	if (!t || t->proc->pid != p->pid)
+	if (!t || t->proc->pid != p->pid || t->proc->dead)
 		return ior_procs__task(ps, p->pid, p->tid);
 	if (old == p->tid)
 		return t;
@@ -313,11 +316,17 @@ int ior_procs__exec(struct ior_procs *ps, const struct ior_proc *p)
 
 int ior_procs__exit(struct ior_procs *ps, const struct ior_proc *p)
 {
+	struct ior_rproc *pr;
+
 	if (stale(ps, p->tid, p->pid, p->time_ns))
 		return 0;
 	task_free(ps, ior_imap__del(&ps->tasks, p->tid));
-	if (p->flags & EXIT_GROUP_DEAD)
-		proc_put(ps, ior_imap__del(&ps->procs, p->pid));
+	if (p->flags & EXIT_GROUP_DEAD) {
+		pr = ior_imap__del(&ps->procs, p->pid);
+		if (pr)
+			pr->dead = true;
+		proc_put(ps, pr);
+	}
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 #ifndef IOR_ANALYZER_PROCS_H
 #define IOR_ANALYZER_PROCS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "analyzer/fdtable.h"
@@ -46,6 +47,7 @@ struct ior_rproc {
 	uint32_t pid;
 	uint32_t comm;   /* the leader's comm (for threads first seen in an event) */
 	int64_t snap_ns; /* time of the snapshot that described it, INT64_MIN when none */
+	bool dead;       /* its last thread exited: tasks still pointing here are stale */
 	struct ior_fdtable *files;
 	struct ior_fsctx *fs;
 	struct ior_vmaps *mm;

@@ -767,7 +767,7 @@ END_TEST
 
 START_TEST(test_pid_reuse)
 {
-	size_t a, b, c;
+	size_t a, b, c, d;
 
 	base_proc();
 	FORK(100, 100, 200, 200, 0x11);
@@ -781,11 +781,18 @@ START_TEST(test_pid_reuse)
 	EXIT(200, 200, true);
 	/* and once more, without a fork record (lost): nothing stale either */
 	c = EV("read", .pid = 200, .fd = 4, .ret = 1);
+	/* a thread whose exit record was lost does not keep its dead process alive */
+	FORK(100, 100, 300, 300, 0x11);
+	FORK(300, 300, 300, 301, CL_PTHREAD);
+	EV("open", .pid = 300, .path = "/gone", .ret = 5);
+	EXIT(300, 300, true); /* 301's own exit record was lost */
+	d = EV("read", .pid = 300, .tid = 301, .fd = 5, .ret = 1);
 	play();
 	RAW(a, "fd:3");
 	RES(b, "/home/u/x");
 	RAW(c, "fd:4");
-	ck_assert_uint_eq(T.st.procs_unseen, 1);
+	RAW(d, "fd:5");
+	ck_assert_uint_eq(T.st.procs_unseen, 2);
 }
 END_TEST
 
