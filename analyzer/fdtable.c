@@ -117,7 +117,8 @@ int ior_fdtable__install(struct ior_fdtable *t, int32_t fd, struct ior_ofile *f,
 	int err = fd < 0 ? -EBADF : 0;
 
 	if (!err)
-		err = ior_imap__put(&t->fds, (uint32_t)fd, f, cloexec ? IOR_FD_CLOEXEC_TAG : 0, &old);
+		err =
+		    ior_imap__put(&t->fds, (uint32_t)fd, f, cloexec ? IOR_FD_CLOEXEC_TAG : 0, &old);
 	if (err)
 		ior_ofile__put(pool, f);
 	else if (old)
@@ -171,7 +172,7 @@ static int range_drop(struct ior_imap_ent *e, void *arg)
 void ior_fdtable__close_range(struct ior_fdtable *t, uint32_t lo, uint32_t hi, bool cloexec_only,
 			      struct ior_ofpool *pool)
 {
-	struct range_ctx c = { .lo = lo, .hi = hi, .cloexec_only = cloexec_only, .pool = pool };
+	struct range_ctx c = {.lo = lo, .hi = hi, .cloexec_only = cloexec_only, .pool = pool};
 
 	if (lo > hi)
 		return;
@@ -180,7 +181,7 @@ void ior_fdtable__close_range(struct ior_fdtable *t, uint32_t lo, uint32_t hi, b
 
 void ior_fdtable__exec(struct ior_fdtable *t, struct ior_ofpool *pool)
 {
-	struct range_ctx c = { .exec = true, .pool = pool };
+	struct range_ctx c = {.exec = true, .pool = pool};
 
 	ior_imap__filter(&t->fds, range_drop, &c);
 }

@@ -21,10 +21,10 @@
 
 struct ior_ofile {
 	uint32_t refs;
-	uint32_t name;   /* id in the replay's name table: absolute path, "pipe:[?]", ... */
-	uint32_t flags;  /* access and status flags (O_CLOEXEC is per fd, not here) */
-	uint32_t pid;    /* a pidfd's process, else 0 */
-	uint8_t kind;    /* enum ior_fd_kind (analyzer/revent.h) */
+	uint32_t name;	  /* id in the replay's name table: absolute path, "pipe:[?]", ... */
+	uint32_t flags;	  /* access and status flags (O_CLOEXEC is per fd, not here) */
+	uint32_t pid;	  /* a pidfd's process, else 0 */
+	uint8_t kind;	  /* enum ior_fd_kind (analyzer/revent.h) */
 	uint8_t resolved; /* name is what the fd really is, not a guess or a relative path */
 	struct ior_ofile *next_free;
 };

@@ -36,7 +36,8 @@ struct ior_imap_ent *ior_imap__find(const struct ior_imap *m, uint32_t key)
 }
 
 /* Place an entry known to be absent into a table with room. */
-static void place(struct ior_imap_ent *ents, uint32_t cap, uint32_t h, const struct ior_imap_ent *src)
+static void place(struct ior_imap_ent *ents, uint32_t cap, uint32_t h,
+		  const struct ior_imap_ent *src)
 {
 	uint32_t i = h;
 
@@ -48,7 +49,7 @@ static void place(struct ior_imap_ent *ents, uint32_t cap, uint32_t h, const str
 static int resize(struct ior_imap *m, uint32_t cap)
 {
 	struct ior_imap_ent *ents = calloc(cap, sizeof(*ents));
-	struct ior_imap n = { .ents = ents, .cap = cap, .count = m->count };
+	struct ior_imap n = {.ents = ents, .cap = cap, .count = m->count};
 
 	if (!ents)
 		return -ENOMEM;
@@ -63,7 +64,7 @@ static int resize(struct ior_imap *m, uint32_t cap)
 int ior_imap__put(struct ior_imap *m, uint32_t key, void *val, uint32_t tag, void **old)
 {
 	struct ior_imap_ent *e = ior_imap__find(m, key);
-	struct ior_imap_ent n = { .key = key, .tag = tag, .val = val };
+	struct ior_imap_ent n = {.key = key, .tag = tag, .val = val};
 
 	if (old)
 		*old = e ? e->val : NULL;
@@ -125,8 +126,7 @@ void *ior_imap__del(struct ior_imap *m, uint32_t key)
 	return val;
 }
 
-void ior_imap__filter(struct ior_imap *m, int (*drop)(struct ior_imap_ent *e, void *ctx),
-		      void *ctx)
+void ior_imap__filter(struct ior_imap *m, int (*drop)(struct ior_imap_ent *e, void *ctx), void *ctx)
 {
 	uint32_t mask = m->cap - 1, start = 0, i;
 

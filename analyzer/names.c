@@ -19,11 +19,11 @@ struct name_ent {
 struct ior_names {
 	struct name_ent *ents; /* by id; ents[0] unused */
 	uint32_t count, ents_cap;
-	uint32_t *slots;       /* open addressing over ids, 0 = empty */
+	uint32_t *slots; /* open addressing over ids, 0 = empty */
 	uint32_t nslots;
 	char **blocks;
 	uint32_t nblocks, blocks_cap;
-	char *cur;             /* free space in the newest shared block */
+	char *cur; /* free space in the newest shared block */
 	size_t cur_left;
 	size_t bytes;
 };
@@ -145,7 +145,7 @@ uint32_t ior_names__get(struct ior_names *n, const void *bytes, size_t len)
 	memcpy(p, bytes, len);
 	p[len] = '\0';
 	id = ++n->count;
-	n->ents[id] = (struct name_ent){ .s = p, .len = (uint32_t)len, .hash = h };
+	n->ents[id] = (struct name_ent){.s = p, .len = (uint32_t)len, .hash = h};
 	for (i = h & (n->nslots - 1); n->slots[i]; i = (i + 1) & (n->nslots - 1))
 		;
 	n->slots[i] = id;

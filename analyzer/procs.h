@@ -43,11 +43,11 @@ struct ior_fsctx {
 };
 
 struct ior_rproc {
-	uint32_t refs;   /* its tasks, and the pid map while the process lives */
+	uint32_t refs; /* its tasks, and the pid map while the process lives */
 	uint32_t pid;
-	uint32_t comm;   /* the leader's comm (for threads first seen in an event) */
+	uint32_t comm;	 /* the leader's comm (for threads first seen in an event) */
 	int64_t snap_ns; /* time of the snapshot that described it, INT64_MIN when none */
-	bool dead;       /* its last thread exited: tasks still pointing here are stale */
+	bool dead;	 /* its last thread exited: tasks still pointing here are stale */
 	struct ior_fdtable *files;
 	struct ior_fsctx *fs;
 	struct ior_vmaps *mm;
@@ -55,11 +55,11 @@ struct ior_rproc {
 
 struct ior_rtask {
 	uint32_t tid;
-	uint32_t comm;     /* reader string id, 0 = unknown */
-	int64_t last_end;  /* end of this thread's previous event, 0 = none yet */
+	uint32_t comm;	  /* reader string id, 0 = unknown */
+	int64_t last_end; /* end of this thread's previous event, 0 = none yet */
 	int64_t snap_ns;
 	struct ior_rproc *proc;
-	uint32_t comm_seen;    /* for the replay: the comm id comm_str was looked up for */
+	uint32_t comm_seen; /* for the replay: the comm id comm_str was looked up for */
 	const char *comm_str;
 };
 
@@ -67,7 +67,7 @@ struct ior_procs {
 	struct ior_imap tasks; /* tid -> struct ior_rtask * */
 	struct ior_imap procs; /* pid -> struct ior_rproc * (live thread groups) */
 	struct ior_ofpool pool;
-	uint64_t unseen;       /* processes first met in an event */
+	uint64_t unseen;	/* processes first met in an event */
 	struct ior_rtask *last; /* the task of the previous lookup: threads come in runs */
 };
 

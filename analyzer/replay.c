@@ -34,26 +34,26 @@
 #define K_CLOSE_RANGE_UNSHARE 2u
 #define K_CLOSE_RANGE_CLOEXEC 4u
 #define K_MAP_ANONYMOUS 0x20u
-#define K_FLAG1 1u /* FAN_CLOEXEC, MFD_CLOEXEC */
+#define K_FLAG1 1u		  /* FAN_CLOEXEC, MFD_CLOEXEC */
 #define CLOEXEC_ALWAYS UINT32_MAX /* pidfds and io_uring fds are always close-on-exec */
-#define ROOT_UNKNOWN UINT32_MAX   /* a chroot to a path that could not be resolved */
+#define ROOT_UNKNOWN UINT32_MAX	  /* a chroot to a path that could not be resolved */
 
 /* What a syscall does to the state. */
 enum rp_op {
 	OP_NONE = 0,
-	OP_OPEN,        /* ret = new fd for the path argument */
+	OP_OPEN,	/* ret = new fd for the path argument */
 	OP_OPEN_HANDLE, /* ret = new fd for a file the recording cannot name */
 	OP_CLOSE,
 	OP_CLOSE_RANGE,
-	OP_DUP,         /* ret = copy of fd */
-	OP_DUP2,        /* ret = fd2 = copy of fd, close-on-exec from flags (dup3) */
+	OP_DUP,	 /* ret = copy of fd */
+	OP_DUP2, /* ret = fd2 = copy of fd, close-on-exec from flags (dup3) */
 	OP_FCNTL,
 	OP_CHDIR,
 	OP_FCHDIR,
 	OP_CHROOT,
-	OP_PAIR,        /* fd and fd2 are two new objects */
-	OP_NEWOBJ,      /* ret = a new object (pipe, socket, eventfd, ...) */
-	OP_SIGNALFD,    /* a new object when fd is -1, else fd changed */
+	OP_PAIR,     /* fd and fd2 are two new objects */
+	OP_NEWOBJ,   /* ret = a new object (pipe, socket, eventfd, ...) */
+	OP_SIGNALFD, /* a new object when fd is -1, else fd changed */
 	OP_MEMFD,
 	OP_PIDFD_OPEN,
 	OP_PIDFD_GETFD,
@@ -78,9 +78,9 @@ struct rp_sc {
 	uint8_t path_base, path2_base;
 	uint8_t fd_file;  /* ev.fd names the event's file when no path does */
 	uint8_t fd2_file; /* path2 is the file of ev.fd2 */
-	uint8_t kind;     /* of a new object */
+	uint8_t kind;	  /* of a new object */
 	uint32_t cloexec; /* the flags bit that asks for close-on-exec */
-	uint32_t obj;     /* name id of a new object */
+	uint32_t obj;	  /* name id of a new object */
 };
 
 struct rp_special {
@@ -92,52 +92,51 @@ struct rp_special {
 
 #define FILE_KIND IOR_FD_KIND_FILE
 static const struct rp_special specials[] = {
-	{ "open", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL },
-	{ "openat", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL },
-	{ "openat2", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL },
-	{ "creat", OP_OPEN, FILE_KIND, 0, 0, NULL },
-	{ "open_tree", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL },
-	{ "open_tree_attr", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL },
-	{ "open_by_handle_at", OP_OPEN_HANDLE, FILE_KIND, 0, K_O_CLOEXEC, NULL },
-	{ "close", OP_CLOSE, 0, 0, 0, NULL },
-	{ "close_range", OP_CLOSE_RANGE, 0, 0, 0, NULL },
-	{ "dup", OP_DUP, 0, 0, 0, NULL },
-	{ "dup2", OP_DUP2, 0, 0, 0, NULL },
-	{ "dup3", OP_DUP2, 0, 0, K_O_CLOEXEC, NULL },
-	{ "fcntl", OP_FCNTL, 0, 0, 0, NULL },
-	{ "chdir", OP_CHDIR, 0, 0, 0, NULL },
-	{ "fchdir", OP_FCHDIR, 0, 0, 0, NULL },
-	{ "chroot", OP_CHROOT, 0, 0, 0, NULL },
-	{ "pipe", OP_PAIR, IOR_FD_KIND_PIPE, 0, 0, "pipe:[?]" },
-	{ "pipe2", OP_PAIR, IOR_FD_KIND_PIPE, 0, K_O_CLOEXEC, "pipe:[?]" },
-	{ "socketpair", OP_PAIR, IOR_FD_KIND_SOCKET, 0, K_O_CLOEXEC, "socket:[?]" },
-	{ "socket", OP_NEWOBJ, IOR_FD_KIND_SOCKET, 0, K_O_CLOEXEC, "socket:[?]" },
-	{ "accept", OP_NEWOBJ, IOR_FD_KIND_SOCKET, 0, 0, "socket:[?]" },
-	{ "accept4", OP_NEWOBJ, IOR_FD_KIND_SOCKET, 0, K_O_CLOEXEC, "socket:[?]" },
-	{ "eventfd", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, 0, "anon_inode:[eventfd]" },
-	{ "eventfd2", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[eventfd]" },
-	{ "epoll_create", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, 0, "anon_inode:[eventpoll]" },
-	{ "epoll_create1", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[eventpoll]" },
-	{ "timerfd_create", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[timerfd]" },
-	{ "signalfd", OP_SIGNALFD, IOR_FD_KIND_ANON, 0, 0, "anon_inode:[signalfd]" },
-	{ "signalfd4", OP_SIGNALFD, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[signalfd]" },
-	{ "inotify_init", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, 0, "anon_inode:inotify" },
-	{ "inotify_init1", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:inotify" },
-	{ "fanotify_init", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_FLAG1, "anon_inode:[fanotify]" },
-	{ "userfaultfd", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[userfaultfd]" },
-	{ "io_uring_setup", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, CLOEXEC_ALWAYS,
-	  "anon_inode:[io_uring]" },
-	{ "pidfd_open", OP_PIDFD_OPEN, IOR_FD_KIND_ANON, 0, CLOEXEC_ALWAYS, "anon_inode:[pidfd]" },
-	{ "pidfd_getfd", OP_PIDFD_GETFD, 0, 0, CLOEXEC_ALWAYS, NULL },
-	{ "memfd_create", OP_MEMFD, IOR_FD_KIND_MEMFD, BASE_RAW, K_FLAG1, NULL },
-	{ "mmap", OP_MMAP, 0, 0, 0, NULL },
-	{ "munmap", OP_MUNMAP, 0, 0, 0, NULL },
-	{ "msync", OP_MSYNC, 0, 0, 0, NULL },
-	/* a path argument not relative to ev.fd */
-	{ "inotify_add_watch", OP_NONE, 0, BASE_CWD, 0, NULL }, /* fd: the inotify instance */
-	{ "fanotify_mark", OP_NONE, 0, BASE_FD2, 0, NULL },     /* its dirfd is the 4th arg */
-	{ "symlink", OP_NONE, 0, BASE_RAW, 0, NULL },
-	{ "symlinkat", OP_NONE, 0, BASE_RAW, 0, NULL },
+    {"open", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL},
+    {"openat", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL},
+    {"openat2", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL},
+    {"creat", OP_OPEN, FILE_KIND, 0, 0, NULL},
+    {"open_tree", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL},
+    {"open_tree_attr", OP_OPEN, FILE_KIND, 0, K_O_CLOEXEC, NULL},
+    {"open_by_handle_at", OP_OPEN_HANDLE, FILE_KIND, 0, K_O_CLOEXEC, NULL},
+    {"close", OP_CLOSE, 0, 0, 0, NULL},
+    {"close_range", OP_CLOSE_RANGE, 0, 0, 0, NULL},
+    {"dup", OP_DUP, 0, 0, 0, NULL},
+    {"dup2", OP_DUP2, 0, 0, 0, NULL},
+    {"dup3", OP_DUP2, 0, 0, K_O_CLOEXEC, NULL},
+    {"fcntl", OP_FCNTL, 0, 0, 0, NULL},
+    {"chdir", OP_CHDIR, 0, 0, 0, NULL},
+    {"fchdir", OP_FCHDIR, 0, 0, 0, NULL},
+    {"chroot", OP_CHROOT, 0, 0, 0, NULL},
+    {"pipe", OP_PAIR, IOR_FD_KIND_PIPE, 0, 0, "pipe:[?]"},
+    {"pipe2", OP_PAIR, IOR_FD_KIND_PIPE, 0, K_O_CLOEXEC, "pipe:[?]"},
+    {"socketpair", OP_PAIR, IOR_FD_KIND_SOCKET, 0, K_O_CLOEXEC, "socket:[?]"},
+    {"socket", OP_NEWOBJ, IOR_FD_KIND_SOCKET, 0, K_O_CLOEXEC, "socket:[?]"},
+    {"accept", OP_NEWOBJ, IOR_FD_KIND_SOCKET, 0, 0, "socket:[?]"},
+    {"accept4", OP_NEWOBJ, IOR_FD_KIND_SOCKET, 0, K_O_CLOEXEC, "socket:[?]"},
+    {"eventfd", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, 0, "anon_inode:[eventfd]"},
+    {"eventfd2", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[eventfd]"},
+    {"epoll_create", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, 0, "anon_inode:[eventpoll]"},
+    {"epoll_create1", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[eventpoll]"},
+    {"timerfd_create", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[timerfd]"},
+    {"signalfd", OP_SIGNALFD, IOR_FD_KIND_ANON, 0, 0, "anon_inode:[signalfd]"},
+    {"signalfd4", OP_SIGNALFD, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[signalfd]"},
+    {"inotify_init", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, 0, "anon_inode:inotify"},
+    {"inotify_init1", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:inotify"},
+    {"fanotify_init", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_FLAG1, "anon_inode:[fanotify]"},
+    {"userfaultfd", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, K_O_CLOEXEC, "anon_inode:[userfaultfd]"},
+    {"io_uring_setup", OP_NEWOBJ, IOR_FD_KIND_ANON, 0, CLOEXEC_ALWAYS, "anon_inode:[io_uring]"},
+    {"pidfd_open", OP_PIDFD_OPEN, IOR_FD_KIND_ANON, 0, CLOEXEC_ALWAYS, "anon_inode:[pidfd]"},
+    {"pidfd_getfd", OP_PIDFD_GETFD, 0, 0, CLOEXEC_ALWAYS, NULL},
+    {"memfd_create", OP_MEMFD, IOR_FD_KIND_MEMFD, BASE_RAW, K_FLAG1, NULL},
+    {"mmap", OP_MMAP, 0, 0, 0, NULL},
+    {"munmap", OP_MUNMAP, 0, 0, 0, NULL},
+    {"msync", OP_MSYNC, 0, 0, 0, NULL},
+    /* a path argument not relative to ev.fd */
+    {"inotify_add_watch", OP_NONE, 0, BASE_CWD, 0, NULL}, /* fd: the inotify instance */
+    {"fanotify_mark", OP_NONE, 0, BASE_FD2, 0, NULL},	  /* its dirfd is the 4th arg */
+    {"symlink", OP_NONE, 0, BASE_RAW, 0, NULL},
+    {"symlinkat", OP_NONE, 0, BASE_RAW, 0, NULL},
 };
 
 /* What an event names, until it becomes a pointer in the revent. */
@@ -155,10 +154,10 @@ struct ior_replay {
 	const char **names;
 	uint32_t nnames;
 	struct ior_procs ps;
-	struct ior_names *nt;        /* file names: resolved paths, object names */
-	struct ior_buf pbuf, p2buf;  /* resolved path and path2 of the current event */
+	struct ior_names *nt;	    /* file names: resolved paths, object names */
+	struct ior_buf pbuf, p2buf; /* resolved path and path2 of the current event */
 	char fdname[32], fd2name[32], nrname[32];
-	uint32_t setfl_mask;         /* status flags F_SETFL may change, on the recording's arch */
+	uint32_t setfl_mask; /* status flags F_SETFL may change, on the recording's arch */
 	struct ior_replay_stats st;
 };
 
@@ -182,7 +181,9 @@ static int classify(struct ior_replay *rp, struct rp_sc *sc, const char *name)
 		return 0;
 	sc->path_base = d->path ? (d->fd ? BASE_FD : BASE_CWD) : BASE_NONE;
 	if (d->path2)
-		sc->path2_base = d->cls == IOR_CLASS_XATTR ? BASE_RAW : d->fd2 ? BASE_FD2 : BASE_CWD;
+		sc->path2_base = d->cls == IOR_CLASS_XATTR ? BASE_RAW
+				 : d->fd2		   ? BASE_FD2
+							   : BASE_CWD;
 	sc->fd_file = d->fd && d->special != IOR_SPECIAL_FD_PAIR;
 	sc->fd2_file = d->cls == IOR_CLASS_TRANSFER && d->fd2;
 	if (!sp)
@@ -377,8 +378,8 @@ static int resolve_into(struct ior_replay *rp, struct ior_rproc *pr, int32_t dir
  * event's own file, so it counts in the statistics.
  */
 static int file_of_path(struct ior_replay *rp, struct ior_rproc *pr, const struct ior_event *ev,
-			uint8_t base, uint32_t id, bool truncated, struct ior_buf *buf,
-			char *fdbuf, struct rp_file *out, bool count)
+			uint8_t base, uint32_t id, bool truncated, struct ior_buf *buf, char *fdbuf,
+			struct rp_file *out, bool count)
 {
 	int32_t dirfd = base == BASE_FD ? ev->fd : base == BASE_FD2 ? ev->fd2 : IOR_FD_NONE;
 	size_t len = 0;
@@ -538,7 +539,8 @@ static int op_fcntl(struct ior_replay *rp, struct ior_rproc *pr, const struct io
 	case K_F_SETFL:
 		f = ior_fdtable__lookup(pr->files, ev->fd, NULL);
 		if (f)
-			f->flags = (f->flags & ~rp->setfl_mask) | ((uint32_t)ev->aux & rp->setfl_mask);
+			f->flags =
+			    (f->flags & ~rp->setfl_mask) | ((uint32_t)ev->aux & rp->setfl_mask);
 		return 0;
 	default:
 		return 0;
@@ -630,9 +632,10 @@ static int op_newobj(struct ior_replay *rp, struct ior_rproc *pr, const struct r
 static int op_pidfd_getfd(struct ior_replay *rp, struct ior_rproc *pr, const struct ior_event *ev)
 {
 	const struct ior_ofile *pidfd = ior_fdtable__lookup(pr->files, ev->fd, NULL);
-	struct ior_rproc *target = pidfd && pidfd->pid ? ior_procs__proc(&rp->ps, pidfd->pid) : NULL;
+	struct ior_rproc *target =
+	    pidfd && pidfd->pid ? ior_procs__proc(&rp->ps, pidfd->pid) : NULL;
 	struct ior_ofile *f =
-		target ? ior_fdtable__lookup(target->files, (int32_t)ev->aux, NULL) : NULL;
+	    target ? ior_fdtable__lookup(target->files, (int32_t)ev->aux, NULL) : NULL;
 
 	if (ev->ret < 0 || ev->ret > INT32_MAX)
 		return 0;
@@ -702,7 +705,7 @@ static int apply_op(struct ior_replay *rp, struct ior_rproc *pr, const struct rp
 /* The name id of a recorded string (0 for none); 0 with *err = -ENOMEM on failure. */
 static uint32_t reader_name(struct ior_replay *rp, uint32_t id, int *err)
 {
-	struct rp_file f = { 0 };
+	struct rp_file f = {0};
 
 	f.s = ior_reader__string(rp->r, id, &f.len);
 	return name_id(rp, &f, err);
@@ -713,7 +716,7 @@ static uint8_t kind_of_link(const char *s, size_t len)
 {
 	if (len && s[0] == '/')
 		return len >= 7 && memcmp(s, "/memfd:", 7) == 0 ? IOR_FD_KIND_MEMFD
-								  : IOR_FD_KIND_FILE;
+								: IOR_FD_KIND_FILE;
 	if (len >= 5 && memcmp(s, "pipe:", 5) == 0)
 		return IOR_FD_KIND_PIPE;
 	if (len >= 7 && memcmp(s, "socket:", 7) == 0)
@@ -735,8 +738,9 @@ static int apply_snap_fd(struct ior_replay *rp, const struct ior_proc *p)
 	if (p->code < 0 || p->code > INT32_MAX)
 		return 0;
 	s = ior_names__str(rp->nt, name, &len);
-	return install_new(rp, t->proc, p->code, name, s ? kind_of_link(s, len) : IOR_FD_KIND_UNKNOWN,
-			   s != NULL, (uint32_t)p->flags & ~K_O_CLOEXEC, p->flags & K_O_CLOEXEC, NULL);
+	return install_new(rp, t->proc, p->code, name,
+			   s ? kind_of_link(s, len) : IOR_FD_KIND_UNKNOWN, s != NULL,
+			   (uint32_t)p->flags & ~K_O_CLOEXEC, p->flags & K_O_CLOEXEC, NULL);
 }
 
 static int apply_snap(struct ior_replay *rp, const struct ior_proc *p)
@@ -801,8 +805,8 @@ static void fill_basics(struct ior_replay *rp, struct ior_rtask *t, const struct
 	re->desc = sc->desc;
 	re->cls = sc->desc ? (enum ior_class)sc->desc->cls : IOR_CLASS_OTHER;
 	re->comm = t->comm_str ? t->comm_str : "?";
-	re->gap_ns = t->last_end && ev->start_ns > t->last_end ? (uint64_t)(ev->start_ns - t->last_end)
-							       : 0;
+	re->gap_ns =
+	    t->last_end && ev->start_ns > t->last_end ? (uint64_t)(ev->start_ns - t->last_end) : 0;
 	t->last_end = end ? end : 1;
 	re->rel_ns = (int64_t)((uint64_t)ev->start_ns - (uint64_t)rp->hdr->start_ns);
 	rp->st.events++;

@@ -45,15 +45,15 @@ struct ior_replay;
 
 struct ior_replay_stats {
 	uint64_t events;
-	uint64_t fd_events;       /* events whose file comes from an fd */
-	uint64_t fd_resolved;     /* ... of which the fd's path was known */
-	uint64_t path_events;     /* events with a path argument */
-	uint64_t path_absolute;   /* ... of which the path could be made absolute */
+	uint64_t fd_events;	   /* events whose file comes from an fd */
+	uint64_t fd_resolved;	   /* ... of which the fd's path was known */
+	uint64_t path_events;	   /* events with a path argument */
+	uint64_t path_absolute;	   /* ... of which the path could be made absolute */
 	int64_t first_ns, last_ns; /* start of the first, end of the last event (rel. to start) */
-	uint64_t addr_events;     /* munmap/msync events (they name a file by address) */
-	uint64_t addr_resolved;   /* ... whose address lies in a known file mapping */
-	uint64_t procs_unseen;    /* processes met first in an event: no fork, no snapshot */
-	uint64_t open_files;      /* open files alive at this point */
+	uint64_t addr_events;	   /* munmap/msync events (they name a file by address) */
+	uint64_t addr_resolved;	   /* ... whose address lies in a known file mapping */
+	uint64_t procs_unseen;	   /* processes met first in an event: no fork, no snapshot */
+	uint64_t open_files;	   /* open files alive at this point */
 };
 
 /* State for one recording read through r (borrowed; must outlive the replay). */
@@ -71,10 +71,10 @@ void ior_replay__stats(const struct ior_replay *rp, struct ior_replay_stats *st)
 
 /* What the replay knows about one fd of a process at this point of the recording. */
 struct ior_replay_fd {
-	const char *name;   /* NULL when the fd is open but its file is unknown */
+	const char *name; /* NULL when the fd is open but its file is unknown */
 	size_t name_len;
 	enum ior_fd_kind kind;
-	uint32_t flags;     /* access and status flags (F_SETFL applied), without O_CLOEXEC */
+	uint32_t flags; /* access and status flags (F_SETFL applied), without O_CLOEXEC */
 	bool cloexec;
 	bool resolved;
 };
@@ -83,7 +83,8 @@ struct ior_replay_fd {
  * Look up fd of process pid: 0 with *out filled (strings valid until ior_replay__free()),
  * -ESRCH when the process is not alive in the replay, -EBADF when fd is not open.
  */
-int ior_replay__fd(const struct ior_replay *rp, uint32_t pid, int32_t fd, struct ior_replay_fd *out);
+int ior_replay__fd(const struct ior_replay *rp, uint32_t pid, int32_t fd,
+		   struct ior_replay_fd *out);
 
 /* The cwd (which 0) or root (which 1) of process pid, or NULL when unknown. */
 const char *ior_replay__dir(const struct ior_replay *rp, uint32_t pid, int which);

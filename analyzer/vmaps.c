@@ -129,8 +129,11 @@ static int cut(struct ior_vmaps *m, uint64_t start, uint64_t end)
 int ior_vmaps__map(struct ior_vmaps *m, uint64_t addr, uint64_t len, uint32_t name,
 		   uint8_t resolved, uint8_t kind)
 {
-	struct ior_vmap r = { .start = addr, .end = range_end(addr, len), .name = name,
-			      .resolved = resolved, .kind = kind };
+	struct ior_vmap r = {.start = addr,
+			     .end = range_end(addr, len),
+			     .name = name,
+			     .resolved = resolved,
+			     .kind = kind};
 	int err;
 
 	if (r.end <= r.start)

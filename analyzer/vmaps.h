@@ -15,9 +15,9 @@
 
 struct ior_vmap {
 	uint64_t start, end; /* [start, end), page-rounded */
-	uint32_t name;       /* id in the replay's name table */
+	uint32_t name;	     /* id in the replay's name table */
 	uint8_t resolved;
-	uint8_t kind;        /* enum ior_fd_kind: a memfd, an io_uring ring, ... are mapped too */
+	uint8_t kind; /* enum ior_fd_kind: a memfd, an io_uring ring, ... are mapped too */
 };
 
 struct ior_vmaps {

@@ -24,8 +24,8 @@
 #define MAXRUNS 15
 #define AT_FDCWD_ (-100)
 
-static const char *const names[] = { "read", "write", "pread64", "openat", "close",
-				     "newfstatat", "mmap", "munmap", "fcntl", "dup2" };
+static const char *const names[] = {"read",	  "write", "pread64", "openat", "close",
+				    "newfstatat", "mmap",  "munmap",  "fcntl",	"dup2"};
 enum { READ, WRITE, PREAD, OPENAT, CLOSE, FSTATAT, MMAP, MUNMAP, FCNTL, DUP2, NNAMES };
 
 static struct ior_syscall_name table[NNAMES];
@@ -51,9 +51,16 @@ static uint32_t str(const char *s)
 
 static void event(int p, int sc, int32_t fd, const char *path, int64_t ret)
 {
-	struct ior_event ev = { .start_ns = now, .dur_ns = 500 + rnd() % 5000, .pid = procs[p],
-				.tid = procs[p], .nr = (uint32_t)sc, .ret = ret, .fd = fd,
-				.fd2 = IOR_FD_NONE, .path = path ? str(path) : 0, .bytes = 4096 };
+	struct ior_event ev = {.start_ns = now,
+			       .dur_ns = 500 + rnd() % 5000,
+			       .pid = procs[p],
+			       .tid = procs[p],
+			       .nr = (uint32_t)sc,
+			       .ret = ret,
+			       .fd = fd,
+			       .fd2 = IOR_FD_NONE,
+			       .path = path ? str(path) : 0,
+			       .bytes = 4096};
 
 	now += 700;
 	if (sc == MMAP || sc == MUNMAP)
@@ -75,12 +82,19 @@ static void snapshot(void)
 	for (int p = 0; p < NPROCS; p++) {
 		procs[p] = 1000 + (uint32_t)p;
 		snprintf(buf, sizeof(buf), "/srv/app/w%d", p % 20);
-		proc_rec((struct ior_proc){ .kind = IOR_PROC_SNAP, .pid = procs[p], .tid = procs[p],
-					    .comm = str("worker"), .path = str(buf), .path2 = str("/") });
+		proc_rec((struct ior_proc){.kind = IOR_PROC_SNAP,
+					   .pid = procs[p],
+					   .tid = procs[p],
+					   .comm = str("worker"),
+					   .path = str(buf),
+					   .path2 = str("/")});
 		for (int fd = 0; fd < 8; fd++) {
 			snprintf(buf, sizeof(buf), "/var/lib/db/t%d.ibd", (p + fd) % 64);
-			proc_rec((struct ior_proc){ .kind = IOR_PROC_FD, .pid = procs[p],
-						    .tid = procs[p], .code = fd, .path = str(buf) });
+			proc_rec((struct ior_proc){.kind = IOR_PROC_FD,
+						   .pid = procs[p],
+						   .tid = procs[p],
+						   .code = fd,
+						   .path = str(buf)});
 			open_fd[p][fd] = 1;
 		}
 	}
@@ -102,11 +116,19 @@ static void lifecycle(int p)
 {
 	uint32_t child = next_pid++;
 
-	proc_rec((struct ior_proc){ .kind = IOR_PROC_FORK, .pid = child, .tid = child,
-				    .ppid = procs[p], .ptid = procs[p], .clone_flags = 0x11 });
-	proc_rec((struct ior_proc){ .kind = IOR_PROC_EXEC, .pid = child, .tid = child,
-				    .ptid = child, .comm = str("helper"), .path = str("/bin/h") });
-	proc_rec((struct ior_proc){ .kind = IOR_PROC_EXIT, .pid = child, .tid = child, .flags = 1 });
+	proc_rec((struct ior_proc){.kind = IOR_PROC_FORK,
+				   .pid = child,
+				   .tid = child,
+				   .ppid = procs[p],
+				   .ptid = procs[p],
+				   .clone_flags = 0x11});
+	proc_rec((struct ior_proc){.kind = IOR_PROC_EXEC,
+				   .pid = child,
+				   .tid = child,
+				   .ptid = child,
+				   .comm = str("helper"),
+				   .path = str("/bin/h")});
+	proc_rec((struct ior_proc){.kind = IOR_PROC_EXIT, .pid = child, .tid = child, .flags = 1});
 }
 
 static void one(void)
@@ -120,7 +142,8 @@ static void one(void)
 		event(p, FSTATAT, fd, "", 0);
 	} else if (r < 72) {
 		fd = 3 + (int)(rnd() % (MAXFD - 3));
-		snprintf(path, sizeof(path), r % 2 ? "data/./f%d.dat" : "/var/log/app/%d/../x%d.log",
+		snprintf(path, sizeof(path),
+			 r % 2 ? "data/./f%d.dat" : "/var/log/app/%d/../x%d.log",
 			 (int)(rnd() % 1000), (int)(rnd() % 50));
 		event(p, OPENAT, AT_FDCWD_, path, open_fd[p][fd] ? -24 : fd);
 		if (!open_fd[p][fd])
@@ -189,24 +212,32 @@ int main(int argc, char **argv)
 {
 	size_t nevents = argc > 1 ? strtoul(argv[1], NULL, 10) : 2000000;
 	int runs = argc > 2 ? atoi(argv[2]) : 7, fd = memfd_create("replay-bench", 0);
-	struct ior_header h = { .major = IOR_FORMAT_MAJOR, .tool_version = "bench", .hostname = "b",
-				.kernel = "6.18", .arch = "x86_64", .ncpus = 2, .clock = "monotonic",
-				.start_ns = now, .options = "", .syscalls = table, .nsyscalls = NNAMES };
-	struct ior_replay_stats st = { 0 };
+	struct ior_header h = {.major = IOR_FORMAT_MAJOR,
+			       .tool_version = "bench",
+			       .hostname = "b",
+			       .kernel = "6.18",
+			       .arch = "x86_64",
+			       .ncpus = 2,
+			       .clock = "monotonic",
+			       .start_ns = now,
+			       .options = "",
+			       .syscalls = table,
+			       .nsyscalls = NNAMES};
+	struct ior_replay_stats st = {0};
 	double t[MAXRUNS], d[MAXRUNS];
 	size_t nev = 0;
 
 	if (runs < 1 || runs > MAXRUNS)
 		runs = 7;
 	for (int i = 0; i < NNAMES; i++)
-		table[i] = (struct ior_syscall_name){ .nr = (uint32_t)i, .name = names[i] };
+		table[i] = (struct ior_syscall_name){.nr = (uint32_t)i, .name = names[i]};
 	w = ior_writer__open(fd, &h, NULL);
 	if (fd < 0 || !w)
 		return 1;
 	snapshot();
 	for (size_t i = 0; i < nevents; i++)
 		one();
-	ior_writer__close(w, &(struct ior_end){ .time_ns = now });
+	ior_writer__close(w, &(struct ior_end){.time_ns = now});
 	/* interleaved: decoding alone, then decoding and replay; the difference is the replay */
 	for (int k = 0; k < runs; k++) {
 		d[k] = pass(fd, false, &st, &nev);

@@ -36,13 +36,57 @@
 
 /* The recording host's table: numbers unlike any real ABI, so only names can match. */
 static const char *const sc_names[] = {
-	"open", "openat", "openat2", "creat", "close", "close_range", "dup", "dup2", "dup3",
-	"fcntl", "read", "write", "pread64", "newfstatat", "statx", "chdir", "fchdir", "chroot",
-	"rename", "renameat", "renameat2", "link", "linkat", "symlink", "symlinkat", "unlink",
-	"unlinkat", "mkdir", "pipe", "pipe2", "socket", "socketpair", "accept4", "eventfd2",
-	"memfd_create", "pidfd_open", "pidfd_getfd", "mmap", "munmap", "msync", "sendfile",
-	"getxattr", "fgetxattr", "inotify_init1", "inotify_add_watch", "utimensat",
-	"open_by_handle_at", "signalfd4", "io_uring_setup", "epoll_create1", "fsync",
+    "open",
+    "openat",
+    "openat2",
+    "creat",
+    "close",
+    "close_range",
+    "dup",
+    "dup2",
+    "dup3",
+    "fcntl",
+    "read",
+    "write",
+    "pread64",
+    "newfstatat",
+    "statx",
+    "chdir",
+    "fchdir",
+    "chroot",
+    "rename",
+    "renameat",
+    "renameat2",
+    "link",
+    "linkat",
+    "symlink",
+    "symlinkat",
+    "unlink",
+    "unlinkat",
+    "mkdir",
+    "pipe",
+    "pipe2",
+    "socket",
+    "socketpair",
+    "accept4",
+    "eventfd2",
+    "memfd_create",
+    "pidfd_open",
+    "pidfd_getfd",
+    "mmap",
+    "munmap",
+    "msync",
+    "sendfile",
+    "getxattr",
+    "fgetxattr",
+    "inotify_init1",
+    "inotify_add_watch",
+    "utimensat",
+    "open_by_handle_at",
+    "signalfd4",
+    "io_uring_setup",
+    "epoll_create1",
+    "fsync",
 };
 #define NSC (sizeof(sc_names) / sizeof(sc_names[0]))
 
@@ -67,13 +111,21 @@ static struct {
 static const struct ior_header *header(void)
 {
 	static struct ior_header h = {
-		.major = IOR_FORMAT_MAJOR, .minor = IOR_FORMAT_MINOR, .tool_version = "test",
-		.hostname = "h", .kernel = "6.18", .arch = "x86_64", .ncpus = 2,
-		.clock = "monotonic", .start_ns = T_START, .options = "",
+	    .major = IOR_FORMAT_MAJOR,
+	    .minor = IOR_FORMAT_MINOR,
+	    .tool_version = "test",
+	    .hostname = "h",
+	    .kernel = "6.18",
+	    .arch = "x86_64",
+	    .ncpus = 2,
+	    .clock = "monotonic",
+	    .start_ns = T_START,
+	    .options = "",
 	};
 
 	for (size_t i = 0; i < NSC; i++)
-		T.names[i] = (struct ior_syscall_name){ .nr = 700 + (uint32_t)i, .name = sc_names[i] };
+		T.names[i] =
+		    (struct ior_syscall_name){.nr = 700 + (uint32_t)i, .name = sc_names[i]};
 	h.syscalls = T.names;
 	h.nsyscalls = NSC;
 	return &h;
@@ -133,9 +185,15 @@ static size_t t_ev(const struct tev *e)
 	const struct ior_syscall_desc *d = ior_syscall_find(e->sc);
 	bool pair = d && d->special == IOR_SPECIAL_FD_PAIR;
 	struct ior_event ev = {
-		.start_ns = T.now, .dur_ns = 100, .pid = e->pid ? e->pid : 100,
-		.nr = nr_of(e->sc), .ret = e->ret, .flags = e->flags, .aux = e->aux,
-		.bytes = e->bytes, .str_flags = e->str_flags,
+	    .start_ns = T.now,
+	    .dur_ns = 100,
+	    .pid = e->pid ? e->pid : 100,
+	    .nr = nr_of(e->sc),
+	    .ret = e->ret,
+	    .flags = e->flags,
+	    .aux = e->aux,
+	    .bytes = e->bytes,
+	    .str_flags = e->str_flags,
 	};
 
 	ck_assert_ptr_nonnull(d);
@@ -149,7 +207,7 @@ static size_t t_ev(const struct tev *e)
 	return T.nev++;
 }
 
-#define EV(...) t_ev(&(struct tev){ __VA_ARGS__ })
+#define EV(...) t_ev(&(struct tev){__VA_ARGS__})
 
 static void t_proc(struct ior_proc p)
 {
@@ -160,23 +218,38 @@ static void t_proc(struct ior_proc p)
 
 static void SNAP(uint32_t pid, uint32_t tid, const char *comm, const char *cwd, const char *root)
 {
-	t_proc((struct ior_proc){ .kind = IOR_PROC_SNAP, .pid = pid, .tid = tid, .ppid = 1,
-				  .comm = str(comm), .path = str(cwd), .path2 = str(root) });
+	t_proc((struct ior_proc){.kind = IOR_PROC_SNAP,
+				 .pid = pid,
+				 .tid = tid,
+				 .ppid = 1,
+				 .comm = str(comm),
+				 .path = str(cwd),
+				 .path2 = str(root)});
 }
 
 /* Snapshot records share one time stamp: write them without advancing the clock. */
 static void SNAP_AT(int64_t t, uint32_t pid, uint32_t tid, const char *cwd)
 {
-	struct ior_proc p = { .kind = IOR_PROC_SNAP, .time_ns = t, .pid = pid, .tid = tid,
-			      .comm = str("snap"), .path = str(cwd), .path2 = str("/") };
+	struct ior_proc p = {.kind = IOR_PROC_SNAP,
+			     .time_ns = t,
+			     .pid = pid,
+			     .tid = tid,
+			     .comm = str("snap"),
+			     .path = str(cwd),
+			     .path2 = str("/")};
 
 	ck_assert_int_eq(ior_writer__append_proc(T.w, &p), 0);
 }
 
 static void FDREC_AT(int64_t t, uint32_t pid, int fd, const char *path, uint64_t flags)
 {
-	struct ior_proc p = { .kind = IOR_PROC_FD, .time_ns = t, .pid = pid, .tid = pid,
-			      .code = fd, .flags = flags, .path = str(path) };
+	struct ior_proc p = {.kind = IOR_PROC_FD,
+			     .time_ns = t,
+			     .pid = pid,
+			     .tid = pid,
+			     .code = fd,
+			     .flags = flags,
+			     .path = str(path)};
 
 	ck_assert_int_eq(ior_writer__append_proc(T.w, &p), 0);
 }
@@ -184,40 +257,53 @@ static void FDREC_AT(int64_t t, uint32_t pid, int fd, const char *path, uint64_t
 static void FORK_AT(int64_t t, uint32_t ppid, uint32_t ptid, uint32_t pid, uint32_t tid,
 		    uint64_t flags)
 {
-	struct ior_proc p = { .kind = IOR_PROC_FORK, .time_ns = t, .pid = pid, .tid = tid,
-			      .ppid = ppid, .ptid = ptid, .clone_flags = flags };
+	struct ior_proc p = {.kind = IOR_PROC_FORK,
+			     .time_ns = t,
+			     .pid = pid,
+			     .tid = tid,
+			     .ppid = ppid,
+			     .ptid = ptid,
+			     .clone_flags = flags};
 
 	ck_assert_int_eq(ior_writer__append_proc(T.w, &p), 0);
 }
 
 static void FORK(uint32_t ppid, uint32_t ptid, uint32_t pid, uint32_t tid, uint64_t flags)
 {
-	t_proc((struct ior_proc){ .kind = IOR_PROC_FORK, .pid = pid, .tid = tid, .ppid = ppid,
-				  .ptid = ptid, .clone_flags = flags, .comm = str("child") });
+	t_proc((struct ior_proc){.kind = IOR_PROC_FORK,
+				 .pid = pid,
+				 .tid = tid,
+				 .ppid = ppid,
+				 .ptid = ptid,
+				 .clone_flags = flags,
+				 .comm = str("child")});
 }
 
 static void EXEC(uint32_t pid, uint32_t oldtid, const char *comm)
 {
-	t_proc((struct ior_proc){ .kind = IOR_PROC_EXEC, .pid = pid, .tid = pid, .ptid = oldtid,
-				  .comm = str(comm), .path = str("/bin/x") });
+	t_proc((struct ior_proc){.kind = IOR_PROC_EXEC,
+				 .pid = pid,
+				 .tid = pid,
+				 .ptid = oldtid,
+				 .comm = str(comm),
+				 .path = str("/bin/x")});
 }
 
 static void EXIT(uint32_t pid, uint32_t tid, bool group_dead)
 {
-	t_proc((struct ior_proc){ .kind = IOR_PROC_EXIT, .pid = pid, .tid = tid,
-				  .flags = group_dead });
+	t_proc(
+	    (struct ior_proc){.kind = IOR_PROC_EXIT, .pid = pid, .tid = tid, .flags = group_dead});
 }
 
 static void COMM(uint32_t pid, uint32_t tid, const char *comm)
 {
-	t_proc((struct ior_proc){ .kind = IOR_PROC_COMM, .pid = pid, .tid = tid,
-				  .comm = str(comm) });
+	t_proc((struct ior_proc){.kind = IOR_PROC_COMM, .pid = pid, .tid = tid, .comm = str(comm)});
 }
 
 static void CWDREC(uint32_t pid, int which, const char *path)
 {
-	t_proc((struct ior_proc){ .kind = IOR_PROC_CWD, .pid = pid, .tid = pid, .code = which,
-				  .path = str(path) });
+	t_proc((struct ior_proc){
+	    .kind = IOR_PROC_CWD, .pid = pid, .tid = pid, .code = which, .path = str(path)});
 }
 
 static char *dup_or_null(const char *s, size_t len)
@@ -240,7 +326,7 @@ static void play(void)
 	struct ior_revent re;
 	int n;
 
-	ck_assert_int_eq(ior_writer__close(T.w, &(struct ior_end){ .time_ns = T.now }), 0);
+	ck_assert_int_eq(ior_writer__close(T.w, &(struct ior_end){.time_ns = T.now}), 0);
 	T.w = NULL;
 	lseek(T.fd, 0, SEEK_SET);
 	T.r = ior_reader__open(T.fd, NULL);
@@ -255,11 +341,11 @@ static void play(void)
 			continue;
 		ck_assert_uint_lt(T.ngot, T.nev);
 		T.got[T.ngot++] = (struct got){
-			.path = dup_or_null(re.path, re.path_len),
-			.path2 = dup_or_null(re.path2, re.path2_len),
-			.comm = dup_or_null(re.comm, strlen(re.comm)),
-			.resolved = re.resolved,
-			.kind = re.kind,
+		    .path = dup_or_null(re.path, re.path_len),
+		    .path2 = dup_or_null(re.path2, re.path2_len),
+		    .comm = dup_or_null(re.comm, strlen(re.comm)),
+		    .resolved = re.resolved,
+		    .kind = re.kind,
 		};
 	}
 	ck_assert_int_eq(n, 0);
@@ -345,7 +431,7 @@ START_TEST(test_failed_open_keeps_path)
 	RES(o, "/home/u/x");
 	RAW(r, "fd:3");
 	RES(c, "/ro/file");
-	ck_assert_int_eq(ior_replay__fd(T.rp, 100, 3, &(struct ior_replay_fd){ 0 }), -EBADF);
+	ck_assert_int_eq(ior_replay__fd(T.rp, 100, 3, &(struct ior_replay_fd){0}), -EBADF);
 }
 END_TEST
 
@@ -384,7 +470,7 @@ START_TEST(test_relative_and_dirfd)
 	e = EV("newfstatat", .fd = 5, .path = "", .flags = 0x1000 /* AT_EMPTY_PATH */);
 	f = EV("statx", .fd = 6, .path = "");
 	g = EV("openat", .fd = 42, .path = "rel", .ret = -ENOENT); /* dirfd of unknown origin */
-	h = EV("openat", .fd = 42, .path = "/abs", .ret = 7);      /* dirfd ignored */
+	h = EV("openat", .fd = 42, .path = "/abs", .ret = 7);	   /* dirfd ignored */
 	i = EV("newfstatat", .fd = AT_CWD, .path = "../../../../..");
 	j = EV("utimensat", .fd = 6, .path = NULL); /* futimens: the fd itself */
 	play();
@@ -435,10 +521,10 @@ START_TEST(test_chdir_fchdir_chroot)
 	EV("fchdir", .fd = 5, .ret = 0);
 	c = EV("open", .path = "../log/x", .ret = 6);
 	EV("chroot", .path = "/srv/jail", .ret = 0);
-	d = EV("open", .path = "/etc/passwd", .ret = 7);   /* inside the new root */
-	e = EV("open", .path = "rel", .ret = 8);           /* cwd stays outside the root */
+	d = EV("open", .path = "/etc/passwd", .ret = 7); /* inside the new root */
+	e = EV("open", .path = "rel", .ret = 8);	 /* cwd stays outside the root */
 	EV("chdir", .path = "/", .ret = 0);
-	f = EV("open", .path = "../../../x", .ret = 9);    /* .. stops at the root */
+	f = EV("open", .path = "../../../x", .ret = 9); /* .. stops at the root */
 	g = EV("open", .path = "/../y", .ret = 10);
 	play();
 	RES(a, "/home/u/work/f1");
@@ -529,7 +615,7 @@ START_TEST(test_dup_family)
 	EV("fcntl", .fd = 3, .flags = 0 /* F_DUPFD */, .aux = 10, .ret = 10);
 	EV("fcntl", .fd = 3, .flags = 1030 /* F_DUPFD_CLOEXEC */, .aux = 10, .ret = 11);
 	EV("open", .path = "/g", .ret = 12);
-	EV("dup2", .fd = 12, .fd2 = 4, .ret = 4); /* replaces what 4 was */
+	EV("dup2", .fd = 12, .fd2 = 4, .ret = 4);      /* replaces what 4 was */
 	EV("dup2", .fd = 99, .fd2 = 7, .ret = -EBADF); /* failed: 7 untouched */
 	EV("dup2", .fd = 7, .fd2 = 7, .ret = 7);
 	EV("close", .fd = 3);
@@ -551,7 +637,7 @@ START_TEST(test_dup_family)
 	expect_fd(100, 8, "/f", true);
 	expect_fd(100, 10, "/f", false);
 	expect_fd(100, 11, "/f", true);
-	ck_assert_int_eq(ior_replay__fd(T.rp, 100, 13, &(struct ior_replay_fd){ 0 }), -EBADF);
+	ck_assert_int_eq(ior_replay__fd(T.rp, 100, 13, &(struct ior_replay_fd){0}), -EBADF);
 }
 END_TEST
 
@@ -815,7 +901,7 @@ START_TEST(test_snapshot_wins_over_older_records)
 	/* records of what happened before the snapshot, drained after it */
 	FORK_AT(t0 - 500, 100, 100, 400, 400, 0x11);
 	FORK_AT(t0 - 400, 400, 400, 400, 402, CL_PTHREAD);
-	t_proc((struct ior_proc){ .kind = IOR_PROC_EXIT, .pid = 400, .tid = 401, .flags = 0 });
+	t_proc((struct ior_proc){.kind = IOR_PROC_EXIT, .pid = 400, .tid = 401, .flags = 0});
 	a = EV("read", .pid = 400, .fd = 3, .ret = 1);
 	b = EV("read", .pid = 400, .tid = 401, .fd = 4, .ret = 1);
 	play();
@@ -968,28 +1054,28 @@ END_TEST
 static const struct {
 	const char *root, *base, *path, *want;
 } norm_cases[] = {
-	{ "/", "/home/u", "x", "/home/u/x" },
-	{ "/", "/home/u", "./x/", "/home/u/x" },
-	{ "/", "/home/u", "..", "/home" },
-	{ "/", "/home/u", "../../..", "/" },
-	{ "/", "/", "..", "/" },
-	{ "/", "/home/u", "", "/home/u" },
-	{ "/", "/home/u", ".", "/home/u" },
-	{ "/", "/home/u", "a//b///c", "/home/u/a/b/c" },
-	{ "/", "/home/u", "/", "/" },
-	{ "/", "/home/u", "//", "/" },
-	{ "/", "/home/u", "/a/./b/../../c", "/c" },
-	{ "/", "/home/u", "...", "/home/u/..." },
-	{ "/", "/home/u", "..a/.b/..", "/home/u/..a" },
-	{ "/", "/home/u", "a/b/../../../../etc", "/etc" },
-	{ "/jail", "/jail/w", "../../../x", "/jail/x" },
-	{ "/jail", "/jail", "/../../etc", "/jail/etc" },
-	{ "/jail", "/jail", "/", "/jail" },
-	{ "/jail", "/jailbreak", "..", "/" },          /* cwd outside the root: "/" stops it */
-	{ "/jail", "/outside/dir", "../../..", "/" },
-	{ "/jail", "/outside/dir", "/etc", "/jail/etc" },
-	{ "/", "/x", "a\xff/../\n/b", "/x/\n/b" },    /* any bytes */
-	{ "/", "/x", "..\n", "/x/..\n" },
+    {"/", "/home/u", "x", "/home/u/x"},
+    {"/", "/home/u", "./x/", "/home/u/x"},
+    {"/", "/home/u", "..", "/home"},
+    {"/", "/home/u", "../../..", "/"},
+    {"/", "/", "..", "/"},
+    {"/", "/home/u", "", "/home/u"},
+    {"/", "/home/u", ".", "/home/u"},
+    {"/", "/home/u", "a//b///c", "/home/u/a/b/c"},
+    {"/", "/home/u", "/", "/"},
+    {"/", "/home/u", "//", "/"},
+    {"/", "/home/u", "/a/./b/../../c", "/c"},
+    {"/", "/home/u", "...", "/home/u/..."},
+    {"/", "/home/u", "..a/.b/..", "/home/u/..a"},
+    {"/", "/home/u", "a/b/../../../../etc", "/etc"},
+    {"/jail", "/jail/w", "../../../x", "/jail/x"},
+    {"/jail", "/jail", "/../../etc", "/jail/etc"},
+    {"/jail", "/jail", "/", "/jail"},
+    {"/jail", "/jailbreak", "..", "/"}, /* cwd outside the root: "/" stops it */
+    {"/jail", "/outside/dir", "../../..", "/"},
+    {"/jail", "/outside/dir", "/etc", "/jail/etc"},
+    {"/", "/x", "a\xff/../\n/b", "/x/\n/b"}, /* any bytes */
+    {"/", "/x", "..\n", "/x/..\n"},
 };
 
 START_TEST(test_pathnorm)
@@ -998,9 +1084,8 @@ START_TEST(test_pathnorm)
 	const char *root = norm_cases[_i].root, *base = norm_cases[_i].base;
 	const char *path = norm_cases[_i].path;
 
-	ck_assert_int_eq(ior_path_resolve(&b, root, strlen(root), base, strlen(base), path,
-					  strlen(path)),
-			 0);
+	ck_assert_int_eq(
+	    ior_path_resolve(&b, root, strlen(root), base, strlen(base), path, strlen(path)), 0);
 	ck_assert_msg(strcmp(b.data, norm_cases[_i].want) == 0 && b.len == strlen(b.data),
 		      "root '%s' base '%s' path '%s': got '%s', want '%s'", root, base, path,
 		      b.data, norm_cases[_i].want);
@@ -1044,9 +1129,8 @@ START_TEST(test_imap_model)
 		st ^= st << 13, st ^= st >> 7, st ^= st << 17;
 		k = (uint32_t)(st >> 8) % N;
 		if (st & 1) {
-			ck_assert_int_eq(ior_imap__put(&m, k * 1024u, (void *)(uintptr_t)(i + 1), 0,
-						       &old),
-					 0);
+			ck_assert_int_eq(
+			    ior_imap__put(&m, k * 1024u, (void *)(uintptr_t)(i + 1), 0, &old), 0);
 			ck_assert_ptr_eq(old, (void *)model[k]);
 			model[k] = (uintptr_t)(i + 1);
 		} else {
@@ -1097,8 +1181,8 @@ START_TEST(test_vmaps_cuts)
 	const uint8_t F = IOR_FD_KIND_FILE;
 
 	ck_assert_int_eq(ior_vmaps__map(m, 0x1000, 0x8000, 1, 1, F), 0); /* [1000, 9000) */
-	ck_assert_int_eq(ior_vmaps__map(m, 0x20000, 1, 2, 1, F), 0);      /* one page */
-	ck_assert_int_eq(ior_vmaps__map(m, 0x3000, 0x1000, 3, 1, F), 0);  /* splits the first */
+	ck_assert_int_eq(ior_vmaps__map(m, 0x20000, 1, 2, 1, F), 0);	 /* one page */
+	ck_assert_int_eq(ior_vmaps__map(m, 0x3000, 0x1000, 3, 1, F), 0); /* splits the first */
 	ck_assert_uint_eq(m->n, 4);
 	ck_assert_uint_eq(ior_vmaps__find(m, 0x2fff)->name, 1);
 	ck_assert_uint_eq(ior_vmaps__find(m, 0x3000)->name, 3);

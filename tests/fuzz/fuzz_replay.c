@@ -16,10 +16,10 @@
 #include "analyzer/replay.h"
 
 static const char *const syscalls[] = {
-	"openat", "open", "creat", "close", "close_range", "dup", "dup2", "dup3", "fcntl",
-	"read", "newfstatat", "chdir", "fchdir", "chroot", "renameat", "symlinkat", "pipe2",
-	"socketpair", "memfd_create", "pidfd_open", "pidfd_getfd", "mmap", "munmap", "msync",
-	"sendfile", "signalfd4", "fanotify_mark", "openat2",
+    "openat",	"open",	     "creat", "close",	    "close_range",  "dup",	     "dup2",
+    "dup3",	"fcntl",     "read",  "newfstatat", "chdir",	    "fchdir",	     "chroot",
+    "renameat", "symlinkat", "pipe2", "socketpair", "memfd_create", "pidfd_open",    "pidfd_getfd",
+    "mmap",	"munmap",    "msync", "sendfile",   "signalfd4",    "fanotify_mark", "openat2",
 };
 #define NSC (sizeof(syscalls) / sizeof(syscalls[0]))
 
@@ -29,7 +29,7 @@ static const char *const syscalls[] = {
  * absent ones (id 0), which take the same dirfd branch, and check_replay covers "".
  */
 static const char *const paths[] = {
-	".", "..", "/", "a", "a/../b", "/etc/x", "../../..", "//x//", "d/./e/", "\xff/\n",
+    ".", "..", "/", "a", "a/../b", "/etc/x", "../../..", "//x//", "d/./e/", "\xff/\n",
 };
 #define NPATHS (sizeof(paths) / sizeof(paths[0]))
 
@@ -68,7 +68,7 @@ static uint32_t some_path(struct ior_writer *w, struct input *in)
 
 static void one_event(struct ior_writer *w, struct input *in, int64_t t)
 {
-	struct ior_event ev = { .start_ns = t, .dur_ns = 10 };
+	struct ior_event ev = {.start_ns = t, .dur_ns = 10};
 
 	ev.pid = 1 + (uint32_t)take(in, 1) % 4;
 	ev.tid = ev.pid + (uint32_t)take(in, 1) % 2 * 100;
@@ -89,7 +89,7 @@ static void one_event(struct ior_writer *w, struct input *in, int64_t t)
 
 static void one_proc(struct ior_writer *w, struct input *in, int64_t t)
 {
-	struct ior_proc p = { .time_ns = t };
+	struct ior_proc p = {.time_ns = t};
 
 	p.kind = (enum ior_proc_kind)(1 + take(in, 1) % 8);
 	p.pid = 1 + (uint32_t)take(in, 1) % 4;
@@ -122,10 +122,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ior_syscall_name table[NSC];
-	struct ior_header h = { .major = IOR_FORMAT_MAJOR, .tool_version = "fuzz", .hostname = "f",
-				.kernel = "k", .arch = "x86_64", .ncpus = 1, .clock = "monotonic",
-				.start_ns = 1, .options = "", .syscalls = table, .nsyscalls = NSC };
-	struct input in = { data, size };
+	struct ior_header h = {.major = IOR_FORMAT_MAJOR,
+			       .tool_version = "fuzz",
+			       .hostname = "f",
+			       .kernel = "k",
+			       .arch = "x86_64",
+			       .ncpus = 1,
+			       .clock = "monotonic",
+			       .start_ns = 1,
+			       .options = "",
+			       .syscalls = table,
+			       .nsyscalls = NSC};
+	struct input in = {data, size};
 	int fd = memfd_create("fuzz", 0);
 	struct ior_writer *w;
 	struct ior_reader *r;
@@ -135,13 +143,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t t = 2;
 
 	for (size_t i = 0; i < NSC; i++)
-		table[i] = (struct ior_syscall_name){ .nr = (uint32_t)i, .name = syscalls[i] };
+		table[i] = (struct ior_syscall_name){.nr = (uint32_t)i, .name = syscalls[i]};
 	w = fd >= 0 ? ior_writer__open(fd, &h, NULL) : NULL;
 	if (!w)
 		abort();
 	while (in.n)
 		(take(&in, 1) % 3 ? one_event : one_proc)(w, &in, t++);
-	ior_writer__close(w, &(struct ior_end){ .time_ns = t });
+	ior_writer__close(w, &(struct ior_end){.time_ns = t});
 	lseek(fd, 0, SEEK_SET);
 	r = ior_reader__open(fd, NULL);
 	rp = r ? ior_replay__new(r) : NULL;
