@@ -130,9 +130,15 @@ static void print_summary(struct ior_input *in, const struct info_counts *c)
 	printf("lost:       %" PRIu64 " events%s\n", st.lost,
 	       st.lost ? " (the recorder's ring buffer overflowed; record with a larger "
 			 "--ringbuf-size)" : "");
-	printf("paths:      %.1f%% of fd events resolved to a path, %.1f%% of path "
-	       "arguments absolute\n", share(rs.fd_resolved, rs.fd_events),
-	       share(rs.path_absolute, rs.path_events));
+	printf("paths:      %.1f%% of fd events resolved to a file (%" PRIu64 " of %" PRIu64
+	       "), %.1f%% of path arguments absolute\n", share(rs.fd_resolved, rs.fd_events),
+	       rs.fd_resolved, rs.fd_events, share(rs.path_absolute, rs.path_events));
+	if (rs.addr_events)
+		printf("mappings:   %.1f%% of munmap/msync calls named their file\n",
+		       share(rs.addr_resolved, rs.addr_events));
+	if (rs.procs_unseen)
+		printf("processes:  %" PRIu64 " seen only by their events (no snapshot or fork "
+		       "record: their fds opened earlier show as fd:N)\n", rs.procs_unseen);
 	printf("file:       %" PRIu64 " bytes, %" PRIu64 " chunks", st.file_bytes, st.chunks);
 	if (st.bad_chunks || st.skipped_bytes)
 		printf(", %" PRIu64 " damaged, %" PRIu64 " bytes skipped", st.bad_chunks,

@@ -40,8 +40,12 @@ struct ior_revent {
 	size_t path_len;
 	const char *path2;                   /* second path (rename, link), or NULL */
 	size_t path2_len;
-	enum ior_fd_kind kind;               /* of ev.fd */
-	int resolved;                        /* 1 when path is a resolved absolute path */
+	enum ior_fd_kind kind;               /* of ev.fd (or of the mapping munmap/msync name) */
+	/*
+	 * 1 when path names the file for sure: an absolute normalised path, or a known
+	 * non-file named as /proc shows it ("pipe:[?]", "anon_inode:[eventfd]", ...).
+	 */
+	int resolved;
 	uint64_t gap_ns;                     /* since this thread's previous event ended */
 	int64_t rel_ns;                      /* start time relative to the recording start */
 };

@@ -68,6 +68,7 @@ enum ior_proc_kind {
 };
 
 /* ior_proc.clone_flags bits the analyzer relies on; the kernel's CLONE_* values. */
+#define IOR_CLONE_VM 0x00000100u
 #define IOR_CLONE_FS 0x00000200u
 #define IOR_CLONE_FILES 0x00000400u
 #define IOR_CLONE_THREAD 0x00010000u

@@ -245,7 +245,10 @@ static int apply_strings(struct ior_reader *r, const struct batch *b)
 	for (size_t i = 0; i < b->ndefs; i++) {
 		const struct strdef *d = &b->defs[i];
 
-		if (tables_define_string(&r->t, d->id, b->bytes + d->off, d->len) < 0)
+		/* bytes is NULL when every definition of the batch is "" */
+		const char *bytes = b->bytes ? b->bytes + d->off : "";
+
+		if (tables_define_string(&r->t, d->id, bytes, d->len) < 0)
 			return -ENOMEM;
 	}
 	return 0;
