@@ -19,7 +19,8 @@ static const char top_help[] =
 	"errors, bytes, total and mean time, and the p50, p90, p99, p99.9 and max latency.\n"
 	"Percentiles come from a log-linear histogram: within 0.8 % of the exact value.\n\n"
 	"Options:\n"
-	"  --by F1,F2,...          group by these fields (default " TOP_DEFAULT_FIELDS ")\n"
+	"  --by F1,F2,...          group by these fields (default " TOP_DEFAULT_FIELDS ");\n"
+	"                          --fields is the same\n"
 	"                          from: " IOR_FIELDS_VALID "\n"
 	"  --sort METRIC           count, errors, bytes, total (default), mean, p50, p90,\n"
 	"                          p99, p99.9 or max; largest first\n"
@@ -302,6 +303,11 @@ int cmd_top(int argc, char **argv)
 			return ior_finish_stdout(IOR_EXIT_OK);
 		}
 		status = top_opt(&t, opt, optarg);
+		if (status == 1 && (opt == IOR_OPT_WEIGHT || opt == IOR_OPT_PATH_FRAMES)) {
+			ior_err("--weight and --path-frames do not apply to top (it shows every "
+				"metric); try collapse or flamegraph");
+			status = IOR_EXIT_USAGE;
+		}
 		if (status == 1)
 			status = ior_agg_cli__opt(&c, opt, optarg) ? IOR_EXIT_USAGE : 0;
 	}

@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return ior_finish_stdout(IOR_EXIT_OK);
 	}
-	if (!strcmp(argv[1], "--version")) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("ior-analyze %s (recording format %d.%d)\n", IOR_VERSION, IOR_FORMAT_MAJOR,
 		       IOR_FORMAT_MINOR);
 		return ior_finish_stdout(IOR_EXIT_OK);

@@ -19,9 +19,9 @@ _ior_filter_opts="--pid --tid --comm --path --syscall --class --from --to --min-
 # ior-analyze's options per command (those its --help lists) and those that take a value
 _ior_analyze_opts_info="--salvage"
 _ior_analyze_opts_dump="--json --salvage"
-_ior_analyze_opts_top="--by --sort -n --json --csv --salvage"
-_ior_analyze_opts_collapse="--fields --weight --path-frames --salvage"
-_ior_analyze_opts_flamegraph="-o --output --fields --weight --path-frames --inverted --title
+_ior_analyze_opts_top="--by --fields --sort -n --json --csv --salvage"
+_ior_analyze_opts_collapse="--fields --by --weight --path-frames --salvage"
+_ior_analyze_opts_flamegraph="-o --output --fields --by --weight --path-frames --inverted --title
 --width --salvage"
 _ior_analyze_opts_diff="--by --fields --normalize -n --json --csv --collapsed --svg --negate
 --weight --path-frames --salvage"
