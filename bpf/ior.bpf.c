@@ -36,6 +36,8 @@ const volatile struct ior_wire_plan plan[IOR_WIRE_MAX_NR];
 
 /* Set by the recorder when it stops: the programs may stay attached a while longer. */
 volatile __u32 stopped;
+/* Set by the recorder once attached: the start given to calls in flight at that time. */
+volatile __u64 t0_ns;
 
 /* ---- maps --------------------------------------------------------------------- */
 struct {
@@ -537,31 +539,7 @@ static __always_inline int emit_strings(const struct slot *s,
 	return 0;
 }
 
-static __always_inline int on_exit(__u32 nr, long ret)
-{
-	const volatile struct ior_wire_plan *p;
-	struct slot *s;
-	__u64 now;
-
-	s = bpf_task_storage_get(&slots, bpf_get_current_task_btf(), 0, 0);
-	if (!s || !s->live || s->nr != nr) {
-		if (task_wanted(bpf_get_current_pid_tgid()))
-			COUNT(orphan_exits);
-		return 0;
-	}
-	now = bpf_ktime_get_ns();
-	s->live = 0;
-	p = &plan[nr & (IOR_WIRE_MAX_NR - 1)];
-	if (p->path || p->path2)
-		emit_strings(s, p, nr, ret, now);
-	else
-		emit_plain(s, p, nr, ret, now);
-	if (ret == 0 && (p->role == IOR_WIRE_ROLE_CWD || p->role == IOR_WIRE_ROLE_ROOT))
-		emit_cwd(p->role == IOR_WIRE_ROLE_ROOT);
-	return 0;
-}
-
-/* ---- attach mode 1: tp_btf sys_enter / sys_exit ---------------------------------------- */
+/* ---- the syscall's number and arguments in the saved user registers ------------------- */
 #if defined(__TARGET_ARCH_x86)
 #define SC_NR(r) ((r)->orig_ax)
 #define SC_ARGS(r, a)                                                                      \
@@ -585,6 +563,58 @@ static __always_inline int on_exit(__u32 nr, long ret)
 #error "ior: syscall argument registers unknown for this architecture"
 #endif
 
+/*
+ * The exit of a call whose entry was not seen: it was in flight when the recording
+ * started (or when its task came into scope). It is recorded with the recording's start
+ * as its own (what it spent inside the recording) and its arguments from the saved user
+ * registers, which the syscalls ior traces leave as they found them. regs NULL: look
+ * them up (the tracepoint mode's exit does not carry them).
+ */
+static __always_inline struct slot *orphan_slot(__u32 nr, struct pt_regs *regs)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u64 now = bpf_ktime_get_ns(), t0 = t0_ns;
+	struct slot *s;
+
+	if (!task_wanted(bpf_get_current_pid_tgid()))
+		return NULL;
+	COUNT(orphan_exits);
+	s = bpf_task_storage_get(&slots, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s)
+		return NULL;
+	if (!regs)
+		regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	SC_ARGS(regs, s->args);
+	s->nr = nr;
+	s->start_ns = t0 && t0 < now ? t0 : now;
+	return s;
+}
+
+static __always_inline int on_exit(__u32 nr, long ret, struct pt_regs *regs)
+{
+	const volatile struct ior_wire_plan *p;
+	struct slot *s;
+	__u64 now;
+
+	s = bpf_task_storage_get(&slots, bpf_get_current_task_btf(), 0, 0);
+	if (!s || !s->live || s->nr != nr) {
+		s = orphan_slot(nr, regs);
+		if (!s)
+			return 0;
+	}
+	now = bpf_ktime_get_ns();
+	s->live = 0;
+	p = &plan[nr & (IOR_WIRE_MAX_NR - 1)];
+	if (p->path || p->path2)
+		emit_strings(s, p, nr, ret, now);
+	else
+		emit_plain(s, p, nr, ret, now);
+	if (ret == 0 && (p->role == IOR_WIRE_ROLE_CWD || p->role == IOR_WIRE_ROLE_ROOT))
+		emit_cwd(p->role == IOR_WIRE_ROLE_ROOT);
+	return 0;
+}
+
+/* ---- attach mode 1: tp_btf sys_enter / sys_exit ---------------------------------------- */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(ior_btf_enter, struct pt_regs *regs, long id)
 {
@@ -607,7 +637,7 @@ int BPF_PROG(ior_btf_exit, struct pt_regs *regs, long ret)
 
 	if (nr >= IOR_WIRE_MAX_NR || !plan[nr].on || stopped)
 		return 0;
-	return on_exit(nr, ret);
+	return on_exit(nr, ret, regs);
 }
 
 /* ---- attach mode 2: generic programs on syscalls/sys_{enter,exit}_X ------------------- */
@@ -669,7 +699,7 @@ int ior_tp_exit(struct sc_exit_ctx *ctx)
 
 	if (nr >= IOR_WIRE_MAX_NR || !plan[nr].on || stopped)
 		return 0;
-	return on_exit(nr, ctx->ret);
+	return on_exit(nr, ctx->ret, NULL);
 }
 
 /* ---- process lifecycle ----------------------------------------------------------------- */

@@ -138,7 +138,7 @@ struct ior_wire_plan {
 struct ior_wire_stats {
 	__u64 lost_events;   /* ring buffer full: events dropped */
 	__u64 lost_procs;    /* ring buffer full: lifecycle records dropped */
-	__u64 orphan_exits;  /* exit of a recorded syscall whose entry was not seen */
+	__u64 orphan_exits;  /* exits whose entry was not seen: recorded from the start */
 	__u64 wakeups;       /* forced consumer wake-ups (fill threshold crossed) */
 	__u64 filtered;      /* entries dropped by the pid/tid/comm filters */
 	__u64 path_filtered; /* exits dropped by the --path filter */

@@ -188,6 +188,11 @@ int ior_capture__attach(struct ior_capture *c, char *err, size_t errlen)
 	return ret;
 }
 
+void ior_capture__set_start(struct ior_capture *c, uint64_t t0_ns)
+{
+	__atomic_store_n(&c->skel->bss->t0_ns, t0_ns, __ATOMIC_RELEASE);
+}
+
 void ior_capture__stop(struct ior_capture *c)
 {
 	__atomic_store_n(&c->skel->bss->stopped, 1, __ATOMIC_RELEASE);

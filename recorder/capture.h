@@ -43,6 +43,12 @@ struct ior_capture *ior_capture__open(const struct ior_capture_opts *opts, char 
 /* Attach every program. Returns 0 or -errno with err filled. Takes ~ms to ~100 ms. */
 int ior_capture__attach(struct ior_capture *c, char *err, size_t errlen);
 
+/*
+ * The recording's start (CLOCK_MONOTONIC ns), after the attach: calls in flight then
+ * are recorded at their exit as starting at t0_ns.
+ */
+void ior_capture__set_start(struct ior_capture *c, uint64_t t0_ns);
+
 /* Stop recording at once: the programs record nothing more, even while attached. */
 void ior_capture__stop(struct ior_capture *c);
 

@@ -45,7 +45,7 @@ static void print_losses(const struct ior_session *r)
 			 (unsigned long long)k->lost_events, (unsigned long long)k->lost_procs,
 			 (unsigned long long)(r->o->ringbuf_bytes >> 20) * 4);
 	if (ior_verbose())
-		ior_info("kernel: %llu lost, %llu orphan exits, %llu wake-ups, %llu filtered, "
+		ior_info("kernel: %llu lost, %llu calls in flight at the start, %llu wake-ups, %llu filtered, "
 			 "%llu outside --path; attach took %.1f ms",
 			 (unsigned long long)(k->lost_events + k->lost_procs),
 			 (unsigned long long)k->orphan_exits, (unsigned long long)k->wakeups,

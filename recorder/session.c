@@ -346,6 +346,7 @@ static int setup_run(struct ior_session *r)
 		return ret;
 	r->attach_ns += ior_session__now() - t;
 	r->t0 = ior_session__now();
+	ior_capture__set_start(r->cap, (uint64_t)r->t0);
 	ret = setup_snapshot(r);
 	if (ret)
 		return ret;

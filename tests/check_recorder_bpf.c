@@ -641,6 +641,42 @@ START_TEST(test_filter_pid_follows_fork)
 }
 END_TEST
 
+static pid_t start_recorder(const char *out, pid_t target, const char *extra, const char *err);
+
+/* A call in flight when the recording starts is recorded at its exit, from the start. */
+START_TEST(test_in_flight_call)
+{
+	char err[2048], cmd[1024];
+	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	const struct ev *open_ev = NULL;
+	struct rec r;
+	pid_t sh, rec;
+	int fd;
+
+	ck_assert_int_eq(mkfifo(tmp("fifo"), 0600), 0);
+	snprintf(cmd, sizeof(cmd), "exec 3<'%s'; cat <&3 >/dev/null", tmp("fifo"));
+	sh = spawn(argv, NULL, NULL);
+	usleep(300000); /* blocked in openat of the fifo */
+	rec = start_recorder(tmp("fl.ior"), sh, "-d2", tmp("err"));
+	usleep(800000);
+	fd = open(tmp("fifo"), O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(reap(rec), 0);
+	slurp(tmp("err"), err, sizeof(err));
+	rec_load(&r, tmp("fl.ior"), false);
+	for (size_t i = 0; i < r.nev && !open_ev; i++)
+		if (!strcmp(r.ev[i].name, "openat") && r.ev[i].e.pid == (uint32_t)sh)
+			open_ev = &r.ev[i];
+	ck_assert_msg(open_ev, "the openat in flight was not recorded: %s", err);
+	ck_assert_str_eq(open_ev->path, tmp("fifo"));
+	ck_assert_int_ge(open_ev->e.ret, 0);
+	ck_assert_uint_gt(open_ev->e.dur_ns, 300000000ull); /* from the start to its exit */
+	rec_free(&r);
+	reap(sh);
+}
+END_TEST
+
 START_TEST(test_filter_comm)
 {
 	char err[2048];
@@ -1025,6 +1061,7 @@ Suite *recorder_bpf_suite(void)
 	tcase_add_test(tc, test_filter_pid);
 	tcase_add_test(tc, test_filter_pid_follows_fork);
 	tcase_add_test(tc, test_filter_comm);
+	tcase_add_test(tc, test_in_flight_call);
 	tcase_add_test(tc, test_filter_path);
 	tcase_add_test(tc, test_filter_syscalls);
 	suite_add_tcase(s, tc);
