@@ -395,6 +395,23 @@ static __always_inline bool fd_filter(const struct ior_wire_event *e,
 	return hit;
 }
 
+/* This CPU's room for a lifecycle record with a path, its header filled for task t. */
+static __always_inline struct proc_scratch *proc_scratch_begin(__u16 kind, struct task_struct *t)
+{
+	__u32 zero = 0;
+	struct proc_scratch *ps = bpf_map_lookup_elem(&proc_scratch, &zero);
+
+	if (!ps)
+		return NULL;
+	__builtin_memset(&ps->p, 0, sizeof(ps->p));
+	ps->p.type = IOR_WIRE_PROC;
+	ps->p.kind = kind;
+	ps->p.pid = t->tgid;
+	ps->p.tid = t->pid;
+	ps->p.time_ns = bpf_ktime_get_ns();
+	return ps;
+}
+
 /* ---- cwd and root after chdir, fchdir, chroot -------------------------------------- */
 #define CWD_DEPTH 64
 
@@ -450,12 +467,10 @@ static long cwd_step(__u32 index, void *ctx)
 __noinline int emit_cwd(__u32 which)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct proc_scratch *ps;
+	struct proc_scratch *ps = proc_scratch_begin(IOR_WIRE_CWD, t);
 	struct cwd_walk w = {};
 	struct path *path;
-	__u32 zero = 0;
 
-	ps = bpf_map_lookup_elem(&proc_scratch, &zero);
 	if (!ps)
 		return 0;
 	path = which ? &t->fs->root : &t->fs->pwd;
@@ -464,12 +479,6 @@ __noinline int emit_cwd(__u32 which)
 	w.mnt = container_of(w.vfsmnt, struct mount, mnt);
 	w.buf = ps->str;
 	bpf_loop(CWD_DEPTH, cwd_step, &w, 0);
-	__builtin_memset(&ps->p, 0, sizeof(ps->p));
-	ps->p.type = IOR_WIRE_PROC;
-	ps->p.kind = IOR_WIRE_CWD;
-	ps->p.pid = t->tgid;
-	ps->p.tid = t->pid;
-	ps->p.time_ns = bpf_ktime_get_ns();
 	ps->p.code = which;
 	ps->p.str_flags = w.cut ? IOR_WIRE_PATH_TRUNC : 0;
 	ps->p.path_len = w.off & (IOR_WIRE_PATH_MAX - 1);
@@ -791,21 +800,14 @@ static __always_inline bool in_scope(struct task_struct *t)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(ior_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	__u32 zero = 0;
 	struct proc_scratch *ps;
 	long n;
 
 	if (!in_scope(p))
 		return 0;
-	ps = bpf_map_lookup_elem(&proc_scratch, &zero);
+	ps = proc_scratch_begin(IOR_WIRE_EXEC, p);
 	if (!ps)
 		return 0;
-	__builtin_memset(&ps->p, 0, sizeof(ps->p));
-	ps->p.type = IOR_WIRE_PROC;
-	ps->p.kind = IOR_WIRE_EXEC;
-	ps->p.pid = p->tgid;
-	ps->p.tid = p->pid;
-	ps->p.time_ns = bpf_ktime_get_ns();
 	ps->p.code = old_pid;
 	bpf_probe_read_kernel(ps->p.comm, sizeof(ps->p.comm), p->comm);
 	n = bpf_probe_read_kernel_str(ps->str, IOR_WIRE_PATH_MAX + 1, bprm->filename);

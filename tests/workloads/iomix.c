@@ -557,16 +557,21 @@ static void threads(void)
 }
 
 /* ---- a forked child, a chroot in another, an exec ---------------------------------------- */
-static void child_io(void)
+static void write_file(const char *name, const char *text)
 {
-	long fd = SC(openat, AT_FDCWD, "child.txt", O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	long fd = SC(openat, AT_FDCWD, name, O_CREAT | O_WRONLY | O_TRUNC, 0600);
 	long r;
 
-	note("openat", fd, "fd=%d\tpath=child.txt\tflags=%#x", AT_FDCWD,
+	note("openat", fd, "fd=%d\tpath=%s\tflags=%#x", AT_FDCWD, name,
 	     O_CREAT | O_WRONLY | O_TRUNC);
-	r = SC(write, fd, "from the child\n", 15);
+	r = SC(write, fd, text, strlen(text));
 	note("write", r, "fd=%ld\tbytes=%ld", fd, B(r));
 	note("close", SC(close, fd), "fd=%ld", fd);
+}
+
+static void child_io(void)
+{
+	write_file("child.txt", "from the child\n");
 	note("chroot", SC(chroot, "."), "path=.");
 	note("stat", SC(stat, "/a.txt", &(struct stat){ 0 }), "path=/a.txt");
 }
@@ -586,18 +591,6 @@ static void run_child(void (*body)(void))
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
 		die("child");
-}
-
-static void exec_image(void)
-{
-	long fd = SC(openat, AT_FDCWD, "exec.txt", O_CREAT | O_WRONLY | O_TRUNC, 0600);
-	long r;
-
-	note("openat", fd, "fd=%d\tpath=exec.txt\tflags=%#x", AT_FDCWD,
-	     O_CREAT | O_WRONLY | O_TRUNC);
-	r = SC(write, fd, "exec'd\n", 7);
-	note("write", r, "fd=%ld\tbytes=%ld", fd, B(r));
-	note("close", SC(close, fd), "fd=%ld", fd);
 }
 
 static void run_exec(const char *self)
@@ -623,7 +616,7 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[1], "--exec") == 0) {
 		manifest_open(argv[2]);
-		exec_image();
+		write_file("exec.txt", "exec'd\n");
 		manifest_flush();
 		return 0;
 	}
