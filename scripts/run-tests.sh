@@ -22,6 +22,10 @@ tier "unit tests (Check)" "$B/tests/check-runner"
 # Real BPF on the real kernel: ior-record on the workloads (needs root; says why if not).
 tier "BPF integration: ior-record on tests/workloads" \
 	env IOR_BPF_TESTS=1 CK_RUN_SUITE=recorder_bpf "$B/tests/check-runner"
+# The binary an SRE copies to a server: no shared library at all, and it records.
+tier "static ior-record: fully static, records as root" sh -c "make --no-print-directory -s static O='$B' &&
+	! ldd '$B/static/ior-record' >/dev/null 2>&1 &&
+	{ [ \$(id -u) -ne 0 ] || '$B/static/ior-record' -q --force -o '$B/static-check.ior' -- /bin/true; }"
 tier "fidelity: resolved paths vs strace -f -yy on real programs" sh tests/fidelity/run.sh "$B"
 for t in tests/cli/*.sh; do
 	[ -e "$t" ] || continue
