@@ -73,6 +73,7 @@ enum ior_hdr_key {
 	IOR_HDR_ARGV,
 	IOR_HDR_OPTIONS,
 	IOR_HDR_SYSCALLS,
+	IOR_HDR_SELECTED, /* 1.1: the syscall numbers asked for */
 };
 
 /* Process record keys (type IOR_CTL_PROC). */

@@ -20,19 +20,24 @@
 #include <stdint.h>
 
 #define IOR_FORMAT_MAJOR 1
-#define IOR_FORMAT_MINOR 0
+#define IOR_FORMAT_MINOR 1
 
 /* "not applicable" for fd, fd2: distinct from every real fd argument (-1 is a real one). */
 #define IOR_FD_NONE INT32_MIN
 /* string id 0 means "no string" */
 #define IOR_STR_NONE 0u
 
-/* ior_event.str_flags bits: a string was cut at the recorder's limit, or could not be read. */
+/*
+ * ior_event.str_flags bits: a string was cut at the recorder's limit, or could not be
+ * read; or the call's entry was not seen (it was in flight when the recording started:
+ * start_ns is the recording start and dur_ns a lower bound).
+ */
 enum ior_str_flag {
 	IOR_STR_PATH_TRUNCATED = 1u << 0,
 	IOR_STR_PATH_UNREADABLE = 1u << 1,
 	IOR_STR_PATH2_TRUNCATED = 1u << 2,
 	IOR_STR_PATH2_UNREADABLE = 1u << 3,
+	IOR_EV_ENTRY_UNSEEN = 1u << 4,
 };
 
 /*
@@ -65,6 +70,7 @@ enum ior_proc_kind {
 	IOR_PROC_SNAP = 5,  /* snapshot: a task alive at start, with comm, cwd, root */
 	IOR_PROC_FD = 6,    /* snapshot: fd of pid is path, with open flags */
 	IOR_PROC_CWD = 7,   /* cwd (or root) of pid changed: path is the new absolute one */
+	IOR_PROC_MAP = 8,   /* snapshot: pid maps path at [clone_flags, flags), file offset code */
 };
 
 /* ior_proc.clone_flags bits the analyzer relies on; the kernel's CLONE_* values. */
@@ -78,9 +84,11 @@ struct ior_proc {
 	int64_t time_ns;
 	uint32_t pid, tid;         /* the task this record is about */
 	uint32_t ppid, ptid;       /* FORK: the parent; SNAP: ppid */
-	uint64_t clone_flags;      /* FORK */
-	int64_t code;              /* EXIT: exit code; FD: fd number; CWD: 0 = cwd, 1 = root */
-	uint64_t flags;            /* FD: open flags (O_CLOEXEC included when set) */
+	uint64_t clone_flags;      /* FORK; MAP: start address */
+	int64_t code;              /* EXIT: wait status (exit(1) is 256); FD: fd number;
+				    * CWD: 0 = cwd, 1 = root; MAP: file offset */
+	uint64_t flags;            /* FD: open flags (O_CLOEXEC included when set);
+				    * EXIT: 1 when the whole process ended; MAP: end address */
 	uint32_t comm;             /* string id: EXEC, COMM, SNAP */
 	uint32_t path;             /* string id: EXEC filename, FD path, SNAP cwd, CWD path */
 	uint32_t path2;            /* string id: SNAP root */
@@ -117,6 +125,13 @@ struct ior_header {
 	const char *options;       /* recorder options, free text (key=value ...) */
 	const struct ior_syscall_name *syscalls;
 	uint32_t nsyscalls;
+	/*
+	 * The syscalls the user asked for (-e/-x), when the recorder also recorded others
+	 * that attributing files needs (opens, closes, dups, ...); reports show only these by
+	 * default. nselected == 0: every recorded syscall was asked for.
+	 */
+	const uint32_t *selected;
+	uint32_t nselected;
 };
 
 /* Why a recording ended (end record). */

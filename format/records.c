@@ -118,6 +118,28 @@ static int parse_syscalls(struct reader_tables *t, struct ior_header *h, struct 
 	return 0;
 }
 
+static int parse_selected(struct reader_tables *t, struct ior_header *h, struct cbor_in *in)
+{
+	unsigned major;
+	uint64_t n, nr;
+	uint32_t *sel;
+
+	if (!cbor_get_head(in, &major, &n) || major != CBOR_ARRAY ||
+	    n > (uint64_t)(in->end - in->p))
+		return -1;
+	sel = tables_alloc(t, (size_t)(n ? n : 1) * sizeof(*sel));
+	if (!sel)
+		return -1;
+	for (uint64_t i = 0; i < n; i++) {
+		if (!cbor_get_u64(in, &nr) || nr > UINT32_MAX)
+			return -1;
+		sel[i] = (uint32_t)nr;
+	}
+	h->selected = sel;
+	h->nselected = (uint32_t)n;
+	return 0;
+}
+
 static void header_value(struct reader_tables *t, struct ior_header *h, const struct kv *kv)
 {
 
@@ -152,8 +174,10 @@ int ior_parse_header(struct reader_tables *t, struct ior_header *h, const uint8_
 
 		if (!cbor_get_u64(in, &key))
 			return -1;
-		if (key == IOR_HDR_ARGV || key == IOR_HDR_SYSCALLS) {
-			if ((key == IOR_HDR_ARGV ? parse_argv : parse_syscalls)(t, h, in))
+		if (key == IOR_HDR_ARGV || key == IOR_HDR_SYSCALLS || key == IOR_HDR_SELECTED) {
+			if ((key == IOR_HDR_ARGV ? parse_argv
+			     : key == IOR_HDR_SYSCALLS ? parse_syscalls
+						       : parse_selected)(t, h, in))
 				return -1;
 			continue;
 		}

@@ -512,7 +512,7 @@ static size_t header_size_bound(const struct ior_header *h)
 		n += cstr_len(h->argv[i]) + CBOR_HEAD_MAX;
 	for (uint32_t i = 0; i < h->nsyscalls; i++)
 		n += cstr_len(h->syscalls[i].name) + 2 * CBOR_HEAD_MAX;
-	return n;
+	return n + (size_t)h->nselected * CBOR_HEAD_MAX;
 }
 
 static uint8_t *put_kv_str(uint8_t *p, unsigned key, const char *s)
@@ -523,7 +523,7 @@ static uint8_t *put_kv_str(uint8_t *p, unsigned key, const char *s)
 
 static uint8_t *encode_header(uint8_t *p, const struct ior_header *h)
 {
-	*p++ = 0xa0 | 14; /* type + 13 keys */
+	*p++ = (uint8_t)(0xa0 | (h->nselected ? 15 : 14)); /* type + 13 or 14 keys */
 	p = cbor_put_uint(cbor_put_uint(p, 0), IOR_CTL_HEADER);
 	p = cbor_put_uint(cbor_put_uint(p, IOR_HDR_MAJOR), IOR_FORMAT_MAJOR);
 	p = cbor_put_uint(cbor_put_uint(p, IOR_HDR_MINOR), IOR_FORMAT_MINOR);
@@ -544,6 +544,11 @@ static uint8_t *encode_header(uint8_t *p, const struct ior_header *h)
 		p = cbor_put_uint(p, h->syscalls[i].nr);
 		p = cbor_put_bytes(p, CBOR_TSTR, h->syscalls[i].name,
 				   cstr_len(h->syscalls[i].name));
+	}
+	if (h->nselected) {
+		p = cbor_put_head(cbor_put_uint(p, IOR_HDR_SELECTED), CBOR_ARRAY, h->nselected);
+		for (uint32_t i = 0; i < h->nselected; i++)
+			p = cbor_put_uint(p, h->selected[i]);
 	}
 	return p;
 }

@@ -125,6 +125,32 @@ START_TEST(test_header_roundtrip)
 }
 END_TEST
 
+/* 1.1: the selected syscalls travel in the header; a 1.0 reader skips the key. */
+START_TEST(test_header_selected)
+{
+	static const uint32_t sel[] = { 0, 17, 4000 };
+	struct ior_header h = *t_header();
+	int fd = memfd_create("sel", 0);
+	struct ior_writer *w;
+	struct ior_reader *r;
+
+	h.selected = sel;
+	h.nselected = 3;
+	w = ior_writer__open(fd, &h, NULL);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(ior_writer__close(w, NULL), 0);
+	lseek(fd, 0, SEEK_SET);
+	r = ior_reader__open(fd, NULL);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(ior_reader__header(r)->nselected, 3);
+	ck_assert_uint_eq(ior_reader__header(r)->selected[1], 17);
+	ck_assert_uint_eq(ior_reader__header(r)->selected[2], 4000);
+	ck_assert_uint_eq(ior_reader__header(r)->minor, IOR_FORMAT_MINOR);
+	ior_reader__close(r);
+	close(fd);
+}
+END_TEST
+
 /* ---- the libcbor oracle: what libcbor decodes must equal what was written ---------- */
 
 static int64_t oracle_int(cbor_item_t *it)
@@ -444,7 +470,7 @@ START_TEST(test_other_major)
 	errno = 0;
 	ck_assert_ptr_null(ior_reader__open(fd, NULL));
 	ck_assert_int_eq(errno, EPROTONOSUPPORT);
-	ck_assert_msg(strstr(ior_reader__open_error(), "version 2.0"), "%s",
+	ck_assert_msg(strstr(ior_reader__open_error(), "version 2."), "%s",
 		      ior_reader__open_error());
 	close(fd);
 	free(buf);
@@ -636,6 +662,7 @@ Suite *format_suite(void)
 	tcase_add_loop_test(tc, test_roundtrip_millions, 0, 2);
 	tcase_add_loop_test(tc, test_roundtrip_extreme, 0, 2);
 	tcase_add_test(tc, test_header_roundtrip);
+	tcase_add_test(tc, test_header_selected);
 	tcase_add_test(tc, test_libcbor_oracle);
 	tcase_add_loop_test(tc, test_truncation_every_offset, 0, 2);
 	tcase_add_loop_test(tc, test_random_damage, 0, 2);
