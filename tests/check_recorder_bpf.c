@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <grp.h>
 #include <limits.h>
 #include <regex.h>
 #include <signal.h>
@@ -31,12 +32,12 @@
 #define MAX_ARGS 32
 
 /* ---- processes ------------------------------------------------------------------------ */
-static char bin_dir[512];
+static char bin_dir[PATH_MAX];
 static char scratch[64]; /* a fresh directory per test */
 
 static const char *bin(const char *name)
 {
-	static char buf[4][600];
+	static char buf[4][PATH_MAX + 64];
 	static int i;
 
 	i = (i + 1) % 4;
@@ -948,23 +949,52 @@ START_TEST(test_output_rules)
 }
 END_TEST
 
-/* Without privileges: a clear message, exit 1, no file. */
+/* path into dir (created 0755): a copy of src anyone may execute. */
+static void copy_exec(const char *src, const char *dir, const char *path)
+{
+	char buf[65536];
+	int in = open(src, O_RDONLY), out;
+	ssize_t n;
+
+	ck_assert_int_ge(in, 0);
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	out = open(path, O_WRONLY | O_CREAT | O_EXCL, 0755);
+	ck_assert_int_ge(out, 0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	ck_assert_int_eq(n, 0);
+	close(in);
+	ck_assert_int_eq(close(out), 0);
+}
+
+/*
+ * Without privileges: a clear message, exit 1, no file. The binary runs from a copy in
+ * a fresh world-readable directory: the tree may live where nobody cannot reach
+ * (/root/project, mode 0700, in CI and ../shared/tools/fresh-debian).
+ */
 START_TEST(test_not_root)
 {
-	char err[1024];
-	pid_t pid = fork();
+	char err[1024], dir[] = "/tmp/ior-nobody-XXXXXX", exe[64];
+	pid_t pid;
 
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(exe, sizeof(exe), "%s/ior-record", dir);
+	copy_exec(bin("ior-record"), dir, exe);
+	pid = fork();
 	if (pid == 0) {
 		int fd = open(tmp("err"), O_WRONLY | O_CREAT | O_TRUNC, 0666);
 
 		dup2(fd, STDERR_FILENO);
-		if (setgid(65534) || setuid(65534))
+		/* no supplementary group of root's (disk, adm, ...) may grant anything */
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
 			_exit(125);
-		execl(bin("ior-record"), "ior-record", "-o", "/tmp/ior-never.ior", "--", "/bin/true",
+		execl(exe, "ior-record", "-o", "/tmp/ior-never.ior", "--", "/bin/true",
 		      (char *)NULL);
 		_exit(126);
 	}
 	ck_assert_int_eq(reap(pid), 1);
+	unlink(exe);
+	rmdir(dir);
 	slurp(tmp("err"), err, sizeof(err));
 	ck_assert_msg(strstr(err, "ior-record: needs root"), "stderr: %s", err);
 	ck_assert_int_ne(access("/tmp/ior-never.ior", F_OK), 0);
@@ -999,7 +1029,9 @@ static void scratch_setup(void)
 {
 	const char *b = getenv("IOR_BUILD");
 
-	snprintf(bin_dir, sizeof(bin_dir), "%s", b && *b ? b : "build");
+	/* absolute: some tests run ior-record from another directory */
+	ck_assert_msg(realpath(b && *b ? b : "build", bin_dir), "no build directory '%s'",
+		      b && *b ? b : "build");
 	snprintf(scratch, sizeof(scratch), "/tmp/ior-bpf-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(scratch));
 }
