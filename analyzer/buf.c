@@ -63,6 +63,19 @@ int ior_buf__add_i64(struct ior_buf *b, int64_t v)
 	return ior_buf__add_u64(b, 0 - (uint64_t)v);
 }
 
+int ior_buf__add_seconds(struct ior_buf *b, int64_t ns)
+{
+	/* by hand: this runs for every line of a dump, where snprintf dominated */
+	uint64_t a = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns, us = a % 1000000000u / 1000u;
+	char frac[8] = ".000000";
+
+	for (int i = 6; i > 0; i--, us /= 10)
+		frac[i] = (char)('0' + us % 10);
+	if ((ns < 0 && ior_buf__addc(b, '-')) || ior_buf__add_u64(b, a / 1000000000u))
+		return -ENOMEM;
+	return ior_buf__add(b, frac, 7);
+}
+
 int ior_buf__add_hex(struct ior_buf *b, uint64_t v)
 {
 	static const char digits[] = "0123456789abcdef";

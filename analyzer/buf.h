@@ -75,6 +75,8 @@ int ior_buf__add_u64(struct ior_buf *b, uint64_t v);
 int ior_buf__add_i64(struct ior_buf *b, int64_t v);
 /* "0x" and lowercase hex digits, no padding. */
 int ior_buf__add_hex(struct ior_buf *b, uint64_t v);
+/* ns as seconds with six decimals ("-1.000250"), truncated like ior_fmt_seconds(). */
+int ior_buf__add_seconds(struct ior_buf *b, int64_t ns);
 
 __attribute__((format(printf, 2, 3))) int ior_buf__addf(struct ior_buf *b, const char *fmt, ...);
 int ior_buf__vaddf(struct ior_buf *b, const char *fmt, va_list ap);

@@ -107,7 +107,7 @@ static bool put_aux(struct ior_buf *b, const struct ior_revent *re)
 	if (!strcmp(re->syscall, "mmap"))
 		return ior_decode_mmap_prot(b, re->ev.aux), true;
 	if (is_mode(re))
-		ior_buf__addf(b, "0%" PRIo64, re->ev.aux);
+		ior_buf__addf(b, "0%" PRIo64, re->ev.aux); /* rare: modes */
 	else
 		ior_buf__add_u64(b, re->ev.aux);
 	return true;
@@ -192,71 +192,107 @@ static void put_result(struct ior_buf *b, const struct ior_revent *re)
 		ior_buf__adds(b, " = -1 ");
 		ior_decode_errno(b, -ret);
 	} else if (re->desc && re->desc->ret == IOR_RET_ADDR) {
-		ior_buf__addf(b, " = %#" PRIx64, (uint64_t)ret);
+		ior_buf__adds(b, " = ");
+		ior_buf__add_hex(b, (uint64_t)ret);
 	} else {
-		ior_buf__addf(b, " = %" PRId64, ret);
+		ior_buf__adds(b, " = ");
+		ior_buf__add_i64(b, ret);
 	}
 }
 
+/* Every line goes through here: plain appends, no printf (it dominated the dump). */
 static void dump_text(struct ior_buf *b, const struct ior_revent *re, const struct ior_reader *r)
 {
-	char t[32], d[32];
-
-	ior_fmt_seconds(t, sizeof(t), re->rel_ns);
-	ior_fmt_seconds(d, sizeof(d), (int64_t)re->ev.dur_ns);
-	ior_buf__addf(b, "%s %s(%u/%u) %s(", t, re->comm, re->ev.pid, re->ev.tid, re->syscall);
+	ior_buf__add_seconds(b, re->rel_ns);
+	ior_buf__addc(b, ' ');
+	ior_buf__adds(b, re->comm);
+	ior_buf__addc(b, '(');
+	ior_buf__add_u64(b, re->ev.pid);
+	ior_buf__addc(b, '/');
+	ior_buf__add_u64(b, re->ev.tid);
+	ior_buf__adds(b, ") ");
+	ior_buf__adds(b, re->syscall);
+	ior_buf__addc(b, '(');
 	put_args(b, re, r);
 	ior_buf__addc(b, ')');
 	put_result(b, re);
-	ior_buf__addf(b, " <%s>\n", d);
+	ior_buf__adds(b, " <");
+	ior_buf__add_seconds(b, (int64_t)re->ev.dur_ns);
+	ior_buf__adds(b, ">\n");
+}
+
+static void json_key(struct ior_buf *b, const char *key)
+{
+	ior_buf__adds(b, ",\"");
+	ior_buf__adds(b, key);
+	ior_buf__adds(b, "\":");
 }
 
 static void json_str(struct ior_buf *b, const char *key, const char *s, size_t len)
 {
-	ior_buf__addf(b, ",\"%s\":", key);
+	json_key(b, key);
 	if (s)
 		ior_json_string(b, s, len);
 	else
 		ior_buf__adds(b, "null");
 }
 
-static void json_fd(struct ior_buf *b, const char *key, int32_t fd)
+static void json_u64(struct ior_buf *b, const char *key, uint64_t v)
 {
-	if (fd == IOR_FD_NONE)
-		ior_buf__addf(b, ",\"%s\":null", key);
-	else
-		ior_buf__addf(b, ",\"%s\":%d", key, fd);
+	json_key(b, key);
+	ior_buf__add_u64(b, v);
 }
 
-static void dump_json(struct ior_buf *b, const struct ior_revent *re)
+static void json_fd(struct ior_buf *b, const char *key, int32_t fd)
+{
+	json_key(b, key);
+	if (fd == IOR_FD_NONE)
+		ior_buf__adds(b, "null");
+	else
+		ior_buf__add_i64(b, fd);
+}
+
+static void dump_json(struct ior_buf *b, struct ior_buf *tmp, const struct ior_revent *re)
 {
 	const struct ior_event *ev = &re->ev;
-	char t[32];
 
-	ior_fmt_seconds(t, sizeof(t), re->rel_ns);
-	ior_buf__addf(b, "{\"time\":%s,\"start_ns\":%" PRId64 ",\"dur_ns\":%" PRIu64, t,
-		      ev->start_ns, ev->dur_ns);
+	ior_buf__adds(b, "{\"time\":");
+	ior_buf__add_seconds(b, re->rel_ns);
+	json_key(b, "start_ns");
+	ior_buf__add_i64(b, ev->start_ns);
+	json_u64(b, "dur_ns", ev->dur_ns);
 	json_str(b, "comm", re->comm, strlen(re->comm));
-	ior_buf__addf(b, ",\"pid\":%u,\"tid\":%u,\"syscall\":\"%s\",\"class\":\"%s\"", ev->pid,
-		      ev->tid, re->syscall, ior_class_name(re->cls));
-	ior_buf__addf(b, ",\"ret\":%" PRId64 ",\"errno\":", ev->ret);
-	if (ev->ret < 0 && ev->ret >= -4095)
-		ior_buf__addf(b, "\"%s\"", ior_errno_name(-ev->ret));
-	else
+	json_u64(b, "pid", ev->pid);
+	json_u64(b, "tid", ev->tid);
+	json_str(b, "syscall", re->syscall, strlen(re->syscall));
+	json_key(b, "class");
+	ior_buf__addc(b, '"');
+	ior_buf__adds(b, ior_class_name(re->cls));
+	ior_buf__addc(b, '"');
+	json_key(b, "ret");
+	ior_buf__add_i64(b, ev->ret);
+	json_key(b, "errno");
+	if (ev->ret < 0 && ev->ret >= -4095) {
+		ior_buf__addc(b, '"');
+		ior_buf__adds(b, ior_errno_name(-ev->ret));
+		ior_buf__addc(b, '"');
+	} else {
 		ior_buf__adds(b, "null");
+	}
 	json_fd(b, "fd", ev->fd);
 	json_fd(b, "fd2", ev->fd2);
 	json_str(b, "path", re->path, re->path_len);
 	json_str(b, "path2", re->path2, re->path2_len);
-	ior_buf__addf(b, ",\"resolved\":%s,\"bytes\":%" PRIu64 ",\"flags\":", re->resolved ? "true" : "false",
-		      ev->bytes);
-	struct ior_buf fl = IOR_BUF_INIT;
-
-	ior_decode_flags(&fl, re->syscall, ev->flags);
-	ior_json_string(b, fl.data ? fl.data : "", fl.len);
-	ior_buf__free(&fl);
-	ior_buf__addf(b, ",\"flags_raw\":%" PRIu64 ",\"aux\":%" PRIu64 ",\"gap_ns\":%" PRIu64 "}\n",
-		      ev->flags, ev->aux, re->gap_ns);
+	json_key(b, "resolved");
+	ior_buf__adds(b, re->resolved ? "true" : "false");
+	json_u64(b, "bytes", ev->bytes);
+	ior_buf__reset(tmp);
+	ior_decode_flags(tmp, re->syscall, ev->flags);
+	json_str(b, "flags", ior_buf__str(tmp), tmp->len);
+	json_u64(b, "flags_raw", ev->flags);
+	json_u64(b, "aux", ev->aux);
+	json_u64(b, "gap_ns", re->gap_ns);
+	ior_buf__adds(b, "}\n");
 }
 
 static void dump_other(struct ior_buf *b, const struct ior_record *rec, const struct ior_header *h,
@@ -265,7 +301,8 @@ static void dump_other(struct ior_buf *b, const struct ior_record *rec, const st
 	char t[32];
 
 	if (rec->type == IOR_REC_LOST) {
-		ior_fmt_seconds(t, sizeof(t), rec->lost.time_ns - h->start_ns);
+		ior_fmt_seconds(t, sizeof(t), (int64_t)((uint64_t)rec->lost.time_ns -
+							(uint64_t)h->start_ns));
 		if (json)
 			ior_buf__addf(b, "{\"time\":%s,\"lost\":%" PRIu64 ",\"cpu\":%u}\n", t,
 				      rec->lost.count, rec->lost.cpu);
@@ -277,7 +314,7 @@ static void dump_other(struct ior_buf *b, const struct ior_record *rec, const st
 
 static int dump_all(struct ior_input *in, const struct ior_filter *f, bool json)
 {
-	struct ior_buf b = IOR_BUF_INIT;
+	struct ior_buf b = IOR_BUF_INIT, tmp = IOR_BUF_INIT;
 	struct ior_revent re;
 	struct ior_record rec;
 	int n;
@@ -287,7 +324,7 @@ static int dump_all(struct ior_input *in, const struct ior_filter *f, bool json)
 		if (n == 2)
 			dump_other(&b, &rec, ior_reader__header(in->r), json);
 		else if (json)
-			dump_json(&b, &re);
+			dump_json(&b, &tmp, &re);
 		else
 			dump_text(&b, &re, in->r);
 		if (b.oom || fwrite(ior_buf__str(&b), 1, b.len, stdout) != b.len) {
@@ -296,6 +333,7 @@ static int dump_all(struct ior_input *in, const struct ior_filter *f, bool json)
 		}
 	}
 	ior_buf__free(&b);
+	ior_buf__free(&tmp);
 	return n < 0 ? IOR_EXIT_FAIL : IOR_EXIT_OK;
 }
 
