@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "analyzer/agg.h"
+#include "analyzer/buf.h"
+#include "analyzer/cmd.h"
 
 static struct ior_revent ev(const char *comm, uint32_t tid, const char *syscall, uint32_t nr,
 			    const char *path, int64_t ret, uint64_t bytes, uint64_t dur)
@@ -141,6 +143,32 @@ START_TEST(test_many_groups_sorted)
 }
 END_TEST
 
+/* Seconds as dump prints them: six decimals, truncated, any int64. */
+START_TEST(test_add_seconds)
+{
+	static const struct {
+		int64_t ns;
+		const char *want;
+	} cases[] = {
+		{ 0, "0.000000" },	     { 999, "0.000000" },	 { 1000, "0.000001" },
+		{ 12000345678, "12.000345" }, { -1500000, "-0.001500" },
+		{ INT64_MAX, "9223372036.854775" }, { INT64_MIN, "-9223372036.854775" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ior_buf b = IOR_BUF_INIT;
+		char ref[40];
+
+		ck_assert_int_eq(ior_buf__add_seconds(&b, cases[i].ns), 0);
+		ck_assert_msg(!strcmp(ior_buf__str(&b), cases[i].want), "%lld gave %s",
+			      (long long)cases[i].ns, ior_buf__str(&b));
+		ior_fmt_seconds(ref, sizeof(ref), cases[i].ns); /* the same as the tables' */
+		ck_assert_str_eq(ref, cases[i].want);
+		ior_buf__free(&b);
+	}
+}
+END_TEST
+
 START_TEST(test_weights_parse)
 {
 	enum ior_weight w;
@@ -162,6 +190,7 @@ Suite *agg_suite(void)
 	tcase_add_test(tc, test_escaping_and_path_frames);
 	tcase_add_test(tc, test_many_groups_sorted);
 	tcase_add_test(tc, test_weights_parse);
+	tcase_add_test(tc, test_add_seconds);
 	suite_add_tcase(s, tc);
 	return s;
 }
