@@ -5,8 +5,9 @@
  * walks it but without a filesystem: symlinks are not followed (what the program asked
  * for is what ior shows), so "a/link/.." folds to "a".
  *
- * Results are absolute in the recording host's global namespace: a chrooted process's
- * "/etc/x" is root + "/etc/x", and ".." never climbs above its root.
+ * Results are absolute paths as ior-record saw them from its own root (format/SPEC.md),
+ * like every path a recording holds: a process chrooted below that root has "/etc/x"
+ * resolved to its root + "/etc/x", and ".." never climbs above its root.
  * Normalised form: starts with '/', no "." or ".." components, no "//", no trailing '/'
  * except for "/" itself.
  */

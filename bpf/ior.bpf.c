@@ -38,6 +38,12 @@ const volatile struct ior_wire_plan plan[IOR_WIRE_MAX_NR];
 volatile __u32 stopped;
 /* Set by the recorder once attached: the start given to calls in flight at that time. */
 volatile __u64 t0_ns;
+/*
+ * ior-record's own root (fs->root), learnt from its own task_rename (ior_rename): the
+ * cwd walk stops there, so that a path the walk reports reads as the /proc snapshot's
+ * readlinks and the programs' own absolute arguments do, from the recorder's root.
+ */
+volatile __u64 root_dentry, root_mnt;
 
 /* ---- maps --------------------------------------------------------------------- */
 struct {
@@ -419,12 +425,17 @@ struct cwd_walk {
 	struct dentry *dentry;
 	struct vfsmount *vfsmnt;
 	struct mount *mnt;
+	__u64 stop_dentry, stop_mnt; /* the recorder's root */
 	char *buf;
 	__u32 off;
 	__u32 cut;
 };
 
-/* One step towards the global root: a name into the buffer, or a mount crossed. */
+/*
+ * One step towards the recorder's root: a name into the buffer, or a mount crossed. A
+ * directory outside that root ends at the global root instead, as d_path() (and so
+ * /proc) shows it.
+ */
 static long cwd_step(__u32 index, void *ctx)
 {
 	struct cwd_walk *w = ctx;
@@ -434,6 +445,8 @@ static long cwd_step(__u32 index, void *ctx)
 	const unsigned char *name;
 	long n;
 
+	if ((__u64)d == w->stop_dentry && (__u64)vm == w->stop_mnt)
+		return 1;
 	if (d == BPF_CORE_READ(vm, mnt_root)) {
 		struct mount *up = BPF_CORE_READ(m, mnt_parent);
 
@@ -460,9 +473,10 @@ static long cwd_step(__u32 index, void *ctx)
 }
 
 /*
- * Report the new cwd (which 0) or root (1) of the current process as a global path:
- * its components leaf first, each NUL-terminated (the recorder reverses them). A global
- * function: verified once, called only after a successful chdir, fchdir or chroot.
+ * Report the new cwd (which 0) or root (1) of the current process as a path from the
+ * recorder's root: its components leaf first, each NUL-terminated (the recorder reverses
+ * them). A global function: verified once, called only after a successful chdir, fchdir
+ * or chroot.
  */
 __noinline int emit_cwd(__u32 which)
 {
@@ -477,6 +491,8 @@ __noinline int emit_cwd(__u32 which)
 	w.dentry = BPF_CORE_READ(path, dentry);
 	w.vfsmnt = BPF_CORE_READ(path, mnt);
 	w.mnt = container_of(w.vfsmnt, struct mount, mnt);
+	w.stop_dentry = root_dentry;
+	w.stop_mnt = root_mnt;
 	w.buf = ps->str;
 	bpf_loop(CWD_DEPTH, cwd_step, &w, 0);
 	ps->p.code = which;
@@ -850,6 +866,12 @@ int BPF_PROG(ior_rename, struct task_struct *task, const char *comm)
 {
 	struct ior_wire_proc *r;
 
+	if (task->tgid == self_tgid) {
+		/* the recorder names itself once attached (ior_capture__attach) */
+		root_mnt = (__u64)BPF_CORE_READ(task, fs, root.mnt);
+		root_dentry = (__u64)BPF_CORE_READ(task, fs, root.dentry);
+		return 0;
+	}
 	if (!in_scope(task))
 		return 0;
 	r = proc_begin(IOR_WIRE_COMM, task);

@@ -166,6 +166,28 @@ static int attach_syscall_tps(struct ior_capture *c, char *err, size_t errlen)
 	return ret;
 }
 
+/*
+ * Paths the BPF side reports (cwd and root after chdir/chroot) are walked up to our own
+ * root, like everything else a recording holds: renaming ourselves to our own name runs
+ * ior_rename in our task, which notes our fs->root. Needs ior_rename attached.
+ */
+static int learn_root(struct ior_capture *c, char *err, size_t errlen)
+{
+	char comm[IOR_WIRE_COMM_LEN + 1] = "";
+
+	if (prctl(PR_GET_NAME, comm) || prctl(PR_SET_NAME, comm)) {
+		int ret = -errno;
+
+		snprintf(err, errlen, "cannot rename ior-record: %s", strerror(-ret));
+		return ret;
+	}
+	if (!__atomic_load_n(&c->skel->bss->root_dentry, __ATOMIC_ACQUIRE)) {
+		snprintf(err, errlen, "the BPF programs did not see ior-record's root directory");
+		return -EIO;
+	}
+	return 0;
+}
+
 int ior_capture__attach(struct ior_capture *c, char *err, size_t errlen)
 {
 	struct ior_bpf *s = c->skel;
@@ -177,10 +199,14 @@ int ior_capture__attach(struct ior_capture *c, char *err, size_t errlen)
 	};
 	int ret = 0;
 
-	for (size_t i = 0; i < sizeof(auto_progs) / sizeof(auto_progs[0]) && !ret; i++)
+	for (size_t i = 0; i < sizeof(auto_progs) / sizeof(auto_progs[0]) && !ret; i++) {
 		if (auto_progs[i])
 			ret = link_add(c, bpf_program__attach(auto_progs[i]),
 				       bpf_program__section_name(auto_progs[i]), err, errlen);
+		/* before any syscall is recorded: no cwd record walks past our root */
+		if (!ret && auto_progs[i] == s->progs.ior_rename)
+			ret = learn_root(c, err, errlen);
+	}
 	if (!ret && c->attach == IOR_ATTACH_TP)
 		ret = attach_syscall_tps(c, err, errlen);
 	if (ret)

@@ -15,6 +15,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <regex.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyzer/replay.h"
 #include "common/syscalls.h"
 #include "format/ior_format.h"
 #include "recorder/sysnr.h"
@@ -137,6 +139,15 @@ static int run(char *const argv[], char *err, size_t errlen)
 	if (err)
 		slurp(err_file, err, errlen);
 	return code;
+}
+
+static void make_file(const char *path, size_t size)
+{
+	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)size), 0);
+	close(fd);
 }
 
 /* argv for ior-record: "-q -o OUT" then the given words (NULL-terminated). */
@@ -485,6 +496,142 @@ START_TEST(test_iomix_lifecycle)
 }
 END_TEST
 
+/* ---- paths under a chroot -------------------------------------------------------------- */
+
+/*
+ * The path the replay (ior-analyze) gives the first event of syscall name whose path
+ * argument is raw, in process pid (0: any), copied into out; false when there is none.
+ */
+static bool replayed_path(const char *file, const char *name, const char *raw, uint32_t pid,
+			  char *out, size_t len)
+{
+	int fd = open(file, O_RDONLY);
+	struct ior_reader *r = ior_reader__open(fd, NULL);
+	struct ior_replay *rp = r ? ior_replay__new(r) : NULL;
+	struct ior_record x;
+	struct ior_revent re;
+	bool found = false;
+
+	ck_assert_ptr_nonnull(rp);
+	while (!found && ior_reader__next(r, &x) == 1) {
+		const char *s;
+
+		if (ior_replay__apply(rp, &x, &re) != 1 || strcmp(re.syscall, name) ||
+		    (pid && re.ev.pid != pid))
+			continue;
+		s = ior_reader__string(r, re.ev.path, NULL);
+		if (s && !strcmp(s, raw) && re.path) {
+			snprintf(out, len, "%.*s", (int)re.path_len, re.path);
+			found = true;
+		}
+	}
+	ior_replay__free(rp);
+	ior_reader__close(r);
+	close(fd);
+	return found;
+}
+
+/* In a child: a private mount namespace where / is bind-mounted on dir, and chroot there. */
+static void enter_chroot(const char *dir)
+{
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("/", dir, NULL, MS_BIND | MS_REC, NULL) || chroot(dir) || chdir(scratch)) {
+		perror("ior test: entering the chroot");
+		_exit(125);
+	}
+}
+
+/*
+ * ior-record inside a chroot, as in a container or ../shared/tools/fresh-debian: every
+ * absolute path of the recording reads from its root. The root is / bind-mounted on
+ * scratch/root (in a private mount namespace that vanishes with the test), so the same
+ * paths name the same files inside and out; a cwd walk that went past the recorder's root
+ * would report .../root/tmp/ior-bpf-X/work. iomix's chroot'ed child's "/a.txt" is then
+ * work/a.txt.
+ */
+START_TEST(test_chroot_recorder)
+{
+	char err[4096] = "", dir[PATH_MAX], want[PATH_MAX + 16], got[PATH_MAX];
+	char attach[64];
+	char *argv[] = { (char *)bin("ior-record"), "-q", "-o", (char *)tmp("iomix.ior"), attach,
+			 "--", (char *)bin("workloads/iomix"), (char *)tmp("work"),
+			 (char *)tmp("manifest"), NULL };
+	struct rec r;
+	pid_t pid;
+	int code;
+
+	snprintf(attach, sizeof(attach), "--attach=%s", modes[_i]);
+	ck_assert_int_eq(mkdir(tmp("root"), 0700), 0);
+	ck_assert_int_eq(mkdir(tmp("work"), 0700), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fd = open(tmp("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(fd, STDERR_FILENO);
+		enter_chroot(tmp("root"));
+		execv(argv[0], argv);
+		_exit(126);
+	}
+	code = reap(pid);
+	slurp(tmp("stderr"), err, sizeof(err));
+	ck_assert_msg(code == 0, "ior-record in a chroot: exit %d: %s", code, err);
+	rec_load(&r, tmp("iomix.ior"), false);
+	check_cwd_records(&r);
+	rec_free(&r);
+	ck_assert_ptr_nonnull(realpath(tmp("work"), dir));
+	snprintf(want, sizeof(want), "%s/a.txt", dir);
+	ck_assert(replayed_path(tmp("iomix.ior"), "stat", "/a.txt", 0, got, sizeof(got)));
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
+/*
+ * A process already in a chroot of its own when the recording starts: the snapshot gives
+ * its root, and the replay joins its absolute arguments to it.
+ */
+START_TEST(test_chroot_snapshot)
+{
+	char err[2048], pid_arg[16], dir[PATH_MAX], want[PATH_MAX + 16], got[PATH_MAX];
+	int ready[2];
+	pid_t jailed;
+
+	ck_assert_int_eq(mkdir(tmp("jail"), 0755), 0);
+	make_file(tmp("jail/f"), 4096);
+	ck_assert_int_eq(pipe(ready), 0);
+	jailed = fork();
+	ck_assert_int_ge(jailed, 0);
+	if (jailed == 0) {
+		char buf[64];
+
+		signal(SIGTERM, SIG_DFL); /* not the test runner's handler: stop() ends it */
+		if (chroot(tmp("jail")) || chdir("/"))
+			_exit(125);
+		ck_assert_int_eq(write(ready[1], "ready", 5), 5);
+		for (int i = 0; i < 3000; i++) {
+			int fd = open("/f", O_RDONLY);
+
+			if (fd >= 0 && pread(fd, buf, sizeof(buf), 0) < 0)
+				_exit(1);
+			close(fd);
+			usleep(1000);
+		}
+		_exit(0);
+	}
+	close(ready[1]);
+	wait_ready(ready[0]);
+	close(ready[0]);
+	snprintf(pid_arg, sizeof(pid_arg), "%d", jailed);
+	ck_assert_int_eq(RECORD(tmp("jail.ior"), err, sizeof(err), "-p", pid_arg, "-d", "1"), 0);
+	stop(jailed);
+	ck_assert_ptr_nonnull(realpath(tmp("jail"), dir));
+	snprintf(want, sizeof(want), "%s/f", dir);
+	ck_assert(replayed_path(tmp("jail.ior"), "openat", "/f", (uint32_t)jailed, got,
+				sizeof(got)));
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
 /* The calls column of `strace -c` for name, or 0. */
 static unsigned long strace_calls(const char *table, const char *name)
 {
@@ -559,15 +706,6 @@ START_TEST(test_exit_status)
 END_TEST
 
 /* ---- filters ------------------------------------------------------------------------------ */
-static void make_file(const char *path, size_t size)
-{
-	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ftruncate(fd, (off_t)size), 0);
-	close(fd);
-}
-
 /* spin -s SECONDS [extra] FILE...; returns its pid once it has its files open. */
 static pid_t start_spin(const char *seconds, char *const extra[], const char *file,
 			const char *file2)
@@ -1086,6 +1224,8 @@ Suite *recorder_bpf_suite(void)
 	tc = bpf_case("workload", 120);
 	tcase_add_loop_test(tc, test_iomix_manifest, 0, 2);
 	tcase_add_loop_test(tc, test_iomix_lifecycle, 0, 2);
+	tcase_add_loop_test(tc, test_chroot_recorder, 0, 2);
+	tcase_add_test(tc, test_chroot_snapshot);
 	tcase_add_test(tc, test_iomix_vs_strace);
 	tcase_add_test(tc, test_exit_status);
 	suite_add_tcase(s, tc);
