@@ -375,7 +375,8 @@ static long sorted_kids(struct walk *w, uint32_t node)
 		}
 		w->kids[n++] = (uint64_t)w->rank[nodes[k].name] << 32 | k;
 	}
-	qsort(w->kids, n, sizeof(*w->kids), cmp_u64);
+	if (n > 1) /* kids is NULL until a first child is seen */
+		qsort(w->kids, n, sizeof(*w->kids), cmp_u64);
 	return (long)n;
 }
 
