@@ -152,7 +152,7 @@ static void print_text_row(const struct drow *r, const struct ior_fields *fs)
 {
 	const struct ior_group *g = r->a ? r->a : r->b;
 	struct ior_buf b = IOR_BUF_INIT;
-	char d[8][24];
+	char d[10][24];
 
 	for (unsigned i = 0; i < fs->n; i++) {
 		ior_buf__reset(&b);
@@ -168,9 +168,11 @@ static void print_text_row(const struct drow *r, const struct ior_fields *fs)
 	ior_fmt_dur(d[5], 24, r->total[1]);
 	ior_fmt_dur(d[6], 24, fabs(r->delta));
 	snprintf(d[7], 24, r->a && r->b && r->total[0] > 0 ? "x%.2f" : "-", ratio(r));
-	printf("\n  %10.0f %10.0f %9s %9s %9s %9s %10s %10s %c%9s %7s %s\n", r->count[0],
-	       r->count[1], d[0], d[1], d[2], d[3], d[4], d[5], r->delta < 0 ? '-' : '+', d[6],
-	       d[7], note(r));
+	ior_fmt_bytes(d[8], 24, r->bytes[0]);
+	ior_fmt_bytes(d[9], 24, r->bytes[1]);
+	printf("\n  %10.0f %10.0f %9s %9s %9s %9s %9s %9s %10s %10s %c%9s %7s%s%s\n", r->count[0],
+	       r->count[1], d[8], d[9], d[0], d[1], d[2], d[3], d[4], d[5],
+	       r->delta < 0 ? '-' : '+', d[6], d[7], *note(r) ? " " : "", note(r));
 }
 
 static void print_text(struct side *s, const struct drow *rows, size_t n,
@@ -184,8 +186,9 @@ static void print_text(struct side *s, const struct drow *rows, size_t n,
 	printf("\n");
 	for (unsigned i = 0; i < fs->n; i++)
 		printf("%s%s", i ? ";" : "", ior_field_name(fs->f[i].id));
-	printf("\n  %10s %10s %9s %9s %9s %9s %10s %10s %10s %7s\n", "COUNT_A", "COUNT_B", "P50_A",
-	       "P50_B", "P99_A", "P99_B", "TOTAL_A", "TOTAL_B", "CHANGE", "RATIO");
+	printf("\n  %10s %10s %9s %9s %9s %9s %9s %9s %10s %10s %10s %7s\n", "COUNT_A", "COUNT_B",
+	       "BYTES_A", "BYTES_B", "P50_A", "P50_B", "P99_A", "P99_B", "TOTAL_A", "TOTAL_B",
+	       "CHANGE", "RATIO");
 	for (size_t i = 0; i < n; i++)
 		print_text_row(&rows[i], fs);
 }
