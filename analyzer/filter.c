@@ -420,6 +420,24 @@ static int bind_syscalls(struct ior_filter *f, const struct ior_header *hdr)
 	return 0;
 }
 
+/*
+ * Without --syscall, a recording made with ior-record -e/-x shows the syscalls its user
+ * selected: the others (opens, closes, dups, ...) are in it only so that paths resolve.
+ */
+static int bind_selection(struct ior_filter *f, const struct ior_header *hdr)
+{
+	if (f->nsyscalls || !hdr->nselected)
+		return 0;
+	f->nrs = malloc(hdr->nselected * sizeof(*f->nrs));
+	if (!f->nrs)
+		return fail(f, -ENOMEM, "", "--syscall", NULL);
+	memcpy(f->nrs, hdr->selected, hdr->nselected * sizeof(*f->nrs));
+	f->nnrs = hdr->nselected;
+	qsort(f->nrs, f->nnrs, sizeof(*f->nrs), cmp_u32);
+	f->by_syscall = f->by_selection = true;
+	return 0;
+}
+
 static int bind_times(struct ior_filter *f, const struct ior_header *hdr)
 {
 	int64_t start = hdr->start_ns + hdr->wall_offset_ns;
@@ -445,7 +463,10 @@ int ior_filter__bind(struct ior_filter *f, const struct ior_header *hdr)
 	free(f->nrs);
 	f->nrs = NULL;
 	f->nnrs = 0;
+	f->by_selection = false;
 	err = bind_syscalls(f, hdr);
+	if (!err)
+		err = bind_selection(f, hdr);
 	if (!err)
 		err = bind_times(f, hdr);
 	if (err)

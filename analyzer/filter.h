@@ -27,8 +27,9 @@
  * * ? [ or \, then a glob in which '/' is an ordinary byte. --syscall takes the plain
  * kernel names of the recording host; a name neither ior nor the recording knows is a
  * usage error, one ior knows that the recording lacks matches nothing. "syscall_N" names
- * number N. --min-duration needs a unit (ns, us, ms, s, m, h). --failed keeps events
- * whose return value is -4095..-1.
+ * number N. Without --syscall, a recording made with ior-record -e/-x (header.selected)
+ * shows only the syscalls selected there. --min-duration needs a unit (ns, us, ms, s, m,
+ * h). --failed keeps events whose return value is -4095..-1.
  */
 #ifndef IOR_ANALYZER_FILTER_H
 #define IOR_ANALYZER_FILTER_H
@@ -80,7 +81,8 @@ enum ior_filter_opt {
 	"  --comm NAME             command name, exact or a glob ('kworker/*')\n"                  \
 	"  --path GLOB             path matches: * within a directory, ** across\n"                \
 	"                          ('/var/lib/mysql/**', '**/*.log')\n"                            \
-	"  --syscall NAME[,NAME]   kernel syscall names: read,openat,newfstatat\n"                 \
+	"  --syscall NAME[,NAME]   kernel syscall names: read,openat,newfstatat (default:\n"       \
+	"                          those ior-record -e/-x selected, when it did)\n"                \
 	"  --class CLASS[,CLASS]   open close read write transfer seek sync stat meta\n"           \
 	"                          xattr dir name dup mmap async lock ioctl fdnew other\n"         \
 	"  --from T, --to T        start times in [from, to): seconds from the recording\n"        \
@@ -117,7 +119,8 @@ struct ior_filter {
 	/* set by ior_filter__bind() */
 	uint32_t *nrs; /* sorted syscall numbers of the recording */
 	size_t nnrs;
-	bool by_syscall;	/* --syscall given (nnrs may be 0: nothing matches) */
+	bool by_syscall;	/* by nrs: --syscall given (nnrs may be 0: nothing matches) */
+	bool by_selection;	/* ... or the recording's -e/-x selection, without --syscall */
 	int64_t from_ns, to_ns; /* window relative to the recording start */
 	bool active;		/* any condition at all */
 	char err[256];		/* the last error, one line without newline */

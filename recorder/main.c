@@ -84,6 +84,10 @@ static int run(struct ior_record_opts *o, int argc, char **argv)
 	ior_info("recording (%s mode, %u programs attached, %.1f ms to load and attach)",
 		 r->attach == IOR_ATTACH_TP ? "tracepoint" : "btf", ior_capture__links(r->cap),
 		 r->attach_ns / 1e6);
+	if (r->plan.nselected)
+		ior_info("%u syscalls selected; %u recorded, the others for file attribution "
+			 "(ior-analyze hides them unless --syscall names them)",
+			 r->plan.nselected, r->plan.count);
 	if (live) {
 		r->on_status = print_status;
 		r->status_ctx = r;

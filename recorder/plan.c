@@ -121,6 +121,19 @@ static unsigned char max_arg(const struct ior_syscall_desc *d)
 	return m;
 }
 
+/*
+ * Whether the replay needs d to know what fds, the cwd, the root or mappings name: it is
+ * recorded whatever -e/-x select (SPEC.md, header key 14).
+ */
+static bool for_attribution(const struct ior_syscall_desc *d)
+{
+	unsigned char role = role_of(d);
+
+	return d->ret == IOR_RET_FD || d->special == IOR_SPECIAL_FD_PAIR ||
+	       d->cls == IOR_CLASS_CLOSE || d->cls == IOR_CLASS_DUP || d->cls == IOR_CLASS_MMAP ||
+	       role == IOR_WIRE_ROLE_CWD || role == IOR_WIRE_ROLE_ROOT;
+}
+
 static bool place(struct ior_plan *pl, const struct ior_plan_opts *o,
 		  const struct ior_syscall_desc *d)
 {
@@ -142,6 +155,13 @@ static bool place(struct ior_plan *pl, const struct ior_plan_opts *o,
 	return true;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 int ior_plan__build(struct ior_plan *pl, const struct ior_plan_opts *o, char *err, size_t errlen)
 {
 	size_t n;
@@ -149,17 +169,29 @@ int ior_plan__build(struct ior_plan *pl, const struct ior_plan_opts *o, char *er
 	bool *sel;
 	int ret;
 
+	unsigned int extra = 0;
+
 	memset(pl, 0, sizeof(*pl));
 	sel = selection(o, n, err, errlen, &ret);
 	if (!sel)
 		return ret;
-	for (size_t i = 0; i < n; i++)
-		if (sel[i] && !place(pl, o, &t[i]))
-			pl->missing++;
+	for (size_t i = 0; i < n; i++) {
+		if (!sel[i] && !for_attribution(&t[i]))
+			continue;
+		if (!place(pl, o, &t[i]))
+			pl->missing += sel[i];
+		else if (sel[i])
+			pl->selected[pl->nselected++] = (uint32_t)ior_sysnr_by_name(t[i].name);
+		else
+			extra++;
+	}
 	free(sel);
-	if (!pl->count) {
+	if (!pl->nselected) {
 		snprintf(err, errlen, "no selected syscall exists on this kernel");
 		return -EINVAL;
 	}
+	qsort(pl->selected, pl->nselected, sizeof(pl->selected[0]), cmp_u32);
+	if (!extra)
+		pl->nselected = 0;
 	return 0;
 }

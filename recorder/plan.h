@@ -2,13 +2,16 @@
 /*
  * The capture plan: common/syscalls.c's declarative table turned into what the BPF side
  * reads per syscall number (which argument is the fd, the path, ...), restricted to the
- * syscalls this kernel has and to the -e/-x selection.
+ * syscalls this kernel has and to the -e/-x selection plus the syscalls that name what an
+ * fd, the cwd or a mapping is (opens and other fd makers, close, dup, fcntl, chdir,
+ * chroot, mmap, munmap): without them every selected event's file would be "fd:N".
  */
 #ifndef IOR_RECORDER_PLAN_H
 #define IOR_RECORDER_PLAN_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bpf/ior_wire.h"
 
@@ -22,6 +25,13 @@ struct ior_plan {
 	unsigned char nargs[IOR_WIRE_MAX_NR];
 	unsigned int count;   /* numbers switched on */
 	unsigned int missing; /* selected syscalls this kernel does not have */
+	/*
+	 * The numbers -e/-x selected, when the plan records more than that (the syscalls
+	 * that attributing files needs are always on): the header's selection. Ascending;
+	 * nselected 0 when every recorded syscall was selected.
+	 */
+	uint32_t selected[IOR_WIRE_MAX_NR];
+	unsigned int nselected;
 };
 
 struct ior_plan_opts {

@@ -247,6 +247,8 @@ static int setup_writer(struct ior_session *r, int argc, char **argv)
 	h.ncpus = ior_capture__ncpus(r->cap);
 	h.syscalls = ior_sysnr_table(&nsys);
 	h.nsyscalls = (uint32_t)nsys;
+	h.selected = r->plan.selected;
+	h.nselected = r->plan.nselected;
 	ior_record_opts__describe(r->o, r->attach, options, sizeof(options));
 	h.wall_offset_ns = wall_offset();
 	h.start_ns = ior_session__now();

@@ -329,6 +329,47 @@ START_TEST(test_filter_getopt)
 }
 END_TEST
 
+/*
+ * A recording made with ior-record -e read,write (header.selected): without --syscall
+ * only those pass; --syscall overrides; other conditions still apply on top.
+ */
+static const struct {
+	struct arg args[2];
+	unsigned want;
+} selected_cases[] = {
+    {{{0}}, 0x05},
+    {{{IOR_OPT_SYSCALL, "openat"}}, 0x12},
+    {{{IOR_OPT_PID, "20"}}, 0x04},
+    {{{IOR_OPT_CLASS, "read,open"}}, 0x01},
+};
+
+START_TEST(test_filter_selected)
+{
+	static const uint32_t selected[] = {1, 0}; /* unsorted in the header is fine */
+	struct ior_header h = header();
+	struct ior_filter f;
+	unsigned got = 0;
+
+	h.selected = selected;
+	h.nselected = 2;
+	ior_filter__init(&f);
+	for (int k = 0; k < 2 && selected_cases[_i].args[k].opt; k++)
+		ck_assert_int_eq(ior_filter__parse_opt(&f, selected_cases[_i].args[k].opt,
+						       selected_cases[_i].args[k].val),
+				 0);
+	ck_assert_int_eq(ior_filter__bind(&f, &h), 0);
+	ck_assert(f.by_selection == !f.nsyscalls);
+	for (size_t i = 0; i < NEV; i++) {
+		struct ior_revent re = revent(i);
+
+		got |= (unsigned)ior_filter__match(&f, &re) << i;
+	}
+	ck_assert_msg(got == selected_cases[_i].want, "case %d: events %#x pass, want %#x", _i,
+		      got, selected_cases[_i].want);
+	ior_filter__free(&f);
+}
+END_TEST
+
 Suite *filter_suite(void)
 {
 	Suite *s = suite_create("filter");
@@ -338,6 +379,8 @@ Suite *filter_suite(void)
 	tcase_add_loop_test(tc, test_filter_match, 0, sizeof(match_cases) / sizeof(match_cases[0]));
 	tcase_add_loop_test(tc, test_filter_errors, 0,
 			    sizeof(error_cases) / sizeof(error_cases[0]));
+	tcase_add_loop_test(tc, test_filter_selected, 0,
+			    sizeof(selected_cases) / sizeof(selected_cases[0]));
 	tcase_add_test(tc, test_filter_empty_window);
 	tcase_add_test(tc, test_filter_getopt);
 	tcase_add_loop_test(tc, test_time_spec_parse, 0,

@@ -184,24 +184,42 @@ END_TEST
 static const struct {
 	const char *include, *exclude;
 	int err;
-	const char *on, *off; /* one syscall on, one off */
+	const char *on, *off; /* one syscall selected, one not recorded at all */
+	const char *extra;    /* one recorded for attribution only; NULL: none may be */
 } select_cases[] = {
-	{ "read", NULL, 0, "read", "pread64" },
-	{ "p?read(64)?", NULL, 0, "pread64", "readv" },
-	{ "open.*", "openat2", 0, "open_by_handle_at", "openat2" },
-	{ NULL, "read,write", 0, "pread64", "write" },
-	{ "read,,write", NULL, 0, "write", "close" },
-	{ "bogus", NULL, -EINVAL, NULL, NULL },
-	{ "read,bogus", NULL, -EINVAL, NULL, NULL },
-	{ "read", "nope", -EINVAL, NULL, NULL },
-	{ "(", NULL, -EINVAL, NULL, NULL },
-	{ "read", "read", -EINVAL, NULL, NULL }, /* nothing left */
+	{ "read", NULL, 0, "read", "pread64", "openat" },
+	{ "p?read(64)?", NULL, 0, "pread64", "readv", "close" },
+	{ "open.*", "openat2", 0, "open_by_handle_at", "read", "openat2" },
+	{ NULL, "read,write", 0, "pread64", "write", NULL },
+	{ NULL, "close,mmap", 0, "pread64", NULL, "close" },
+	{ "read,,write", NULL, 0, "write", "newfstatat", "dup2" },
+	{ "f?sync", NULL, 0, "fsync", "fdatasync", "fcntl" },
+	{ "statx", NULL, 0, "statx", "lseek", "chdir" },
+	{ "statx", NULL, 0, "statx", "msync", "munmap" },
+	{ "getdents64", NULL, 0, "getdents64", "ioctl", "pipe2" },
+	{ "bogus", NULL, -EINVAL, NULL, NULL, NULL },
+	{ "read,bogus", NULL, -EINVAL, NULL, NULL, NULL },
+	{ "read", "nope", -EINVAL, NULL, NULL, NULL },
+	{ "(", NULL, -EINVAL, NULL, NULL, NULL },
+	{ "read", "read", -EINVAL, NULL, NULL, NULL }, /* nothing left */
 };
 
+static bool plan_selects(const char *name)
+{
+	uint32_t nr = (uint32_t)ior_sysnr_by_name(name);
+
+	for (unsigned int i = 0; i < plan.nselected; i++)
+		if (plan.selected[i] == nr)
+			return true;
+	return false;
+}
+
+/* -e/-x: what is selected, what is recorded anyway, and the header's selection. */
 START_TEST(test_plan_select)
 {
 	struct ior_plan_opts po = { .include = select_cases[_i].include,
 				    .exclude = select_cases[_i].exclude };
+	const char *extra = select_cases[_i].extra;
 	char err[256] = "";
 	int ret = ior_plan__build(&plan, &po, err, sizeof(err));
 
@@ -212,7 +230,18 @@ START_TEST(test_plan_select)
 		return;
 	}
 	ck_assert_msg(plan_of(select_cases[_i].on)->on, "%s should be on", select_cases[_i].on);
-	ck_assert_msg(!plan_of(select_cases[_i].off)->on, "%s should be off", select_cases[_i].off);
+	ck_assert_msg(!select_cases[_i].off || !plan_of(select_cases[_i].off)->on,
+		      "%s should be off", select_cases[_i].off);
+	if (!extra) {
+		ck_assert_msg(plan.nselected == 0, "case %d: a selection where all is selected", _i);
+		return;
+	}
+	ck_assert_msg(plan_of(extra)->on && !plan_selects(extra),
+		      "case %d: %s should be recorded, not selected", _i, extra);
+	ck_assert_msg(plan_selects(select_cases[_i].on), "case %d: %s not in the selection", _i,
+		      select_cases[_i].on);
+	for (unsigned int i = 1; i < plan.nselected; i++)
+		ck_assert_uint_lt(plan.selected[i - 1], plan.selected[i]);
 }
 END_TEST
 
