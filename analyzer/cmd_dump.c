@@ -21,7 +21,8 @@ static const char dump_help[] =
 	"  TIME COMM(PID/TID) SYSCALL(ARGS) = RESULT <DURATION>\n"
 	"TIME is seconds since the recording start; an fd argument is followed by its\n"
 	"file in angle brackets (3</etc/passwd>); lost events and process changes are\n"
-	"shown as comments.\n\n"
+	"shown as comments. A call already running when the recording started shows\n"
+	"its duration as a lower bound: <>=0.812345>.\n\n"
 	"Options:\n"
 	"  --json                  one JSON object per line (NDJSON); bytes that are not\n"
 	"                          UTF-8 and backslashes in strings appear as \\xNN\n"
@@ -216,7 +217,8 @@ static void dump_text(struct ior_buf *b, const struct ior_revent *re, const stru
 	put_args(b, re, r);
 	ior_buf__addc(b, ')');
 	put_result(b, re);
-	ior_buf__adds(b, " <");
+	/* in flight when the recording started: the duration is a lower bound */
+	ior_buf__adds(b, re->ev.str_flags & IOR_EV_ENTRY_UNSEEN ? " <>=" : " <");
 	ior_buf__add_seconds(b, (int64_t)re->ev.dur_ns);
 	ior_buf__adds(b, ">\n");
 }
@@ -292,6 +294,9 @@ static void dump_json(struct ior_buf *b, struct ior_buf *tmp, const struct ior_r
 	json_u64(b, "flags_raw", ev->flags);
 	json_u64(b, "aux", ev->aux);
 	json_u64(b, "gap_ns", re->gap_ns);
+	/* only when set: dur_ns is then a lower bound (in flight at the start) */
+	if (ev->str_flags & IOR_EV_ENTRY_UNSEEN)
+		ior_buf__adds(b, ",\"entry_unseen\":true");
 	ior_buf__adds(b, "}\n");
 }
 

@@ -508,7 +508,7 @@ __noinline int emit_cwd(__u32 which)
 
 /* An event with no string argument: reserved and filled in place. */
 static __always_inline int emit_plain(const struct slot *s, const volatile struct ior_wire_plan *p,
-				      __u32 nr, long ret, __u64 now)
+				      __u32 nr, long ret, __u64 now, bool unseen)
 {
 	struct ior_wire_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
@@ -517,6 +517,8 @@ static __always_inline int emit_plain(const struct slot *s, const volatile struc
 		return 0;
 	}
 	fill_event(e, s, p, nr, ret, now);
+	if (unseen)
+		e->str_flags = IOR_WIRE_ENTRY_UNSEEN;
 	if (p->special)
 		fill_special(e, s, p, ret);
 	if (filter_path && !fd_filter(e, p)) {
@@ -531,7 +533,7 @@ static __always_inline int emit_plain(const struct slot *s, const volatile struc
 /* An event with strings: built in per-CPU scratch, then copied at its real length. */
 static __always_inline int emit_strings(const struct slot *s,
 					const volatile struct ior_wire_plan *p, __u32 nr, long ret,
-					__u64 now)
+					__u64 now, bool unseen)
 {
 	__u32 zero = 0, len1 = 0, len2 = 0, size;
 	struct scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
@@ -541,6 +543,8 @@ static __always_inline int emit_strings(const struct slot *s,
 		return 0;
 	e = &sc->ev;
 	fill_event(e, s, p, nr, ret, now);
+	if (unseen)
+		e->str_flags = IOR_WIRE_ENTRY_UNSEEN;
 	if (p->special)
 		fill_special(e, s, p, ret);
 	if (p->path)
@@ -618,6 +622,7 @@ static __always_inline struct slot *orphan_slot(__u32 nr, struct pt_regs *regs)
 static __always_inline int on_exit(__u32 nr, long ret, struct pt_regs *regs)
 {
 	const volatile struct ior_wire_plan *p;
+	bool unseen = false;
 	struct slot *s;
 	__u64 now;
 
@@ -626,14 +631,15 @@ static __always_inline int on_exit(__u32 nr, long ret, struct pt_regs *regs)
 		s = orphan_slot(nr, regs);
 		if (!s)
 			return 0;
+		unseen = true;
 	}
 	now = bpf_ktime_get_ns();
 	s->live = 0;
 	p = &plan[nr & (IOR_WIRE_MAX_NR - 1)];
 	if (p->path || p->path2)
-		emit_strings(s, p, nr, ret, now);
+		emit_strings(s, p, nr, ret, now, unseen);
 	else
-		emit_plain(s, p, nr, ret, now);
+		emit_plain(s, p, nr, ret, now, unseen);
 	if (ret == 0 && (p->role == IOR_WIRE_ROLE_CWD || p->role == IOR_WIRE_ROLE_ROOT))
 		emit_cwd(p->role == IOR_WIRE_ROLE_ROOT);
 	return 0;

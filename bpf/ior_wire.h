@@ -37,7 +37,8 @@ enum ior_wire_type {
 
 /*
  * str_flags bits. The low four have the values of format/ior_format.h's IOR_STR_*; the
- * SET bits tell a string that was read (possibly "") from a NULL pointer.
+ * SET bits tell a string that was read (possibly "") from a NULL pointer. ENTRY_UNSEEN:
+ * the call was in flight when its task came into scope (IOR_EV_ENTRY_UNSEEN).
  */
 enum ior_wire_str {
 	IOR_WIRE_PATH_TRUNC = 1u << 0,
@@ -46,6 +47,7 @@ enum ior_wire_str {
 	IOR_WIRE_PATH2_BAD = 1u << 3,
 	IOR_WIRE_PATH_SET = 1u << 4,
 	IOR_WIRE_PATH2_SET = 1u << 5,
+	IOR_WIRE_ENTRY_UNSEEN = 1u << 6,
 };
 
 #define IOR_WIRE_STR_MASK 0xfu

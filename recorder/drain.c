@@ -63,6 +63,8 @@ static int drain_event(struct ior_drain *d, const struct ior_wire_event *e, size
 	ev.tid = e->tid;
 	ev.nr = e->nr;
 	ev.str_flags = e->str_flags & IOR_WIRE_STR_MASK;
+	if (e->str_flags & IOR_WIRE_ENTRY_UNSEEN)
+		ev.str_flags |= IOR_EV_ENTRY_UNSEEN; /* a different bit on the wire (SET bits) */
 	ev.ret = e->ret;
 	ev.fd = e->fd;
 	ev.fd2 = e->fd2;

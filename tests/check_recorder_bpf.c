@@ -179,6 +179,8 @@ static int record(const char *out, char *err, size_t errlen, char *const words[]
 
 #define RECORD(out, err, errlen, ...) record(out, err, errlen, (char *const[]){ __VA_ARGS__, NULL })
 
+static pid_t start_recorder(const char *out, pid_t target, const char *extra, const char *err);
+
 /* ---- a recording, loaded whole ----------------------------------------------------------- */
 struct ev {
 	struct ior_event e;
@@ -795,13 +797,13 @@ START_TEST(test_filter_pid_follows_fork)
 }
 END_TEST
 
-static pid_t start_recorder(const char *out, pid_t target, const char *extra, const char *err);
-
 /* A call in flight when the recording starts is recorded at its exit, from the start. */
 START_TEST(test_in_flight_call)
 {
-	char err[2048], cmd[1024];
+	char err[2048], cmd[1024], out[4096], pid_arg[16], file[PATH_MAX];
 	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	char *dump[] = { (char *)bin("ior-analyze"), "dump", "--syscall=openat", "--pid", pid_arg,
+			 file, NULL };
 	const struct ev *open_ev = NULL;
 	struct rec r;
 	pid_t sh, rec;
@@ -826,6 +828,14 @@ START_TEST(test_in_flight_call)
 	ck_assert_str_eq(open_ev->path, tmp("fifo"));
 	ck_assert_int_ge(open_ev->e.ret, 0);
 	ck_assert_uint_gt(open_ev->e.dur_ns, 300000000ull); /* from the start to its exit */
+	/* marked, and only it: its duration is a lower bound */
+	for (size_t i = 0; i < r.nev; i++)
+		ck_assert_msg(!(r.ev[i].e.str_flags & IOR_EV_ENTRY_UNSEEN) == (&r.ev[i] != open_ev),
+			      "%s: entry-unseen flag %#x", r.ev[i].name, r.ev[i].e.str_flags);
+	snprintf(pid_arg, sizeof(pid_arg), "%d", sh);
+	snprintf(file, sizeof(file), "%s", tmp("fl.ior")); /* tmp()'s buffers rotate */
+	ck_assert_int_eq(run_output(dump, out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "<>=0.") && strstr(out, tmp("fifo")), "dump: %s", out);
 	rec_free(&r);
 	reap(sh);
 }
