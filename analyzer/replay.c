@@ -724,23 +724,55 @@ static uint8_t kind_of_link(const char *s, size_t len)
 	return IOR_FD_KIND_ANON;
 }
 
-/* A snapshot fd: code is the fd, path what /proc showed, flags its open flags. */
-static int apply_snap_fd(struct ior_replay *rp, const struct ior_proc *p)
+/*
+ * What a snapshot record of pid is about: its process (*pr) and what /proc showed for it
+ * (*name, and its bytes in *f; f->s is NULL when /proc could not be read). 0 or -ENOMEM.
+ */
+static int snap_subject(struct ior_replay *rp, const struct ior_proc *p, struct ior_rproc **pr,
+			uint32_t *name, struct rp_file *f)
 {
 	struct ior_rtask *t = ior_procs__task(&rp->ps, p->pid, p->pid);
 	int err = 0;
-	uint32_t name = reader_name(rp, p->path, &err);
-	const char *s;
-	size_t len = 0;
 
+	*name = reader_name(rp, p->path, &err);
 	if (!t || err)
 		return -ENOMEM;
-	if (p->code < 0 || p->code > INT32_MAX)
-		return 0;
-	s = ior_names__str(rp->nt, name, &len);
-	return install_new(rp, t->proc, p->code, name,
-			   s ? kind_of_link(s, len) : IOR_FD_KIND_UNKNOWN, s != NULL,
+	*pr = t->proc;
+	memset(f, 0, sizeof(*f));
+	name_file(rp, *name, f);
+	return 0;
+}
+
+/* A snapshot fd: code is the fd, path what /proc showed, flags its open flags. */
+static int apply_snap_fd(struct ior_replay *rp, const struct ior_proc *p)
+{
+	struct ior_rproc *pr;
+	struct rp_file f;
+	uint32_t name;
+	int err = snap_subject(rp, p, &pr, &name, &f);
+
+	if (err || p->code < 0 || p->code > INT32_MAX)
+		return err;
+	return install_new(rp, pr, p->code, name,
+			   f.s ? kind_of_link(f.s, f.len) : IOR_FD_KIND_UNKNOWN, f.s != NULL,
 			   (uint32_t)p->flags & ~K_O_CLOEXEC, p->flags & K_O_CLOEXEC, NULL);
+}
+
+/*
+ * A snapshot mapping: pid maps path (as /proc shows it) at [clone_flags, flags), so that
+ * a munmap or msync of memory mapped before the recording names its file.
+ */
+static int apply_snap_map(struct ior_replay *rp, const struct ior_proc *p)
+{
+	struct ior_rproc *pr;
+	struct rp_file f;
+	uint32_t name;
+	int err = snap_subject(rp, p, &pr, &name, &f);
+
+	if (err || !f.s || p->flags <= p->clone_flags)
+		return err;
+	return ior_vmaps__map(pr->mm, p->clone_flags, p->flags - p->clone_flags, name,
+			      f.len && f.s[0] == '/', kind_of_link(f.s, f.len));
 }
 
 static int apply_snap(struct ior_replay *rp, const struct ior_proc *p)
@@ -783,6 +815,8 @@ static int apply_proc(struct ior_replay *rp, const struct ior_proc *p)
 		return apply_snap_fd(rp, p);
 	case IOR_PROC_CWD:
 		return apply_cwd(rp, p);
+	case IOR_PROC_MAP:
+		return apply_snap_map(rp, p);
 	default:
 		return 0; /* a kind from a newer recorder: nothing this replay can use */
 	}

@@ -12,7 +12,8 @@
  *    ("/memfd:NAME (deleted)"), pidfd_getfd, and the /proc snapshot's fds;
  *  - cwd and root: chdir/fchdir/chroot, cwd records, the snapshot; fork shares or copies
  *    them (CLONE_FS), exec keeps them;
- *  - mmap remembers which file an address range maps, so munmap and msync name it.
+ *  - mmap, and the snapshot's mappings, remember which file an address range maps, so
+ *    munmap and msync name it.
  * Only successful calls change the state. Paths are resolved lexically against the cwd,
  * the dirfd or the root at that moment (analyzer/pathnorm.h; symlinks not followed).
  *

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The file mappings of one address space, as the replay learns them from mmap and
- * munmap, so that munmap and msync (which take an address, not an fd) can name the file.
+ * The file mappings of one address space, as the replay learns them from mmap, munmap
+ * and the /proc snapshot's mappings (IOR_PROC_MAP), so that munmap and msync (which take
+ * an address, not an fd) can name the file.
  * Anonymous memory is not kept: an address outside every range is "no file".
  *
  * Shared (reference counted) by threads and CLONE_VM children; fork copies; exec starts

@@ -29,9 +29,13 @@ static void print_summary(const struct ior_session *r, bool live)
 		fputs("\r\033[K", stderr);
 	ior_status__bytes(size, sizeof(size), r->bytes_written);
 	fprintf(stderr, "ior-record: %llu events, %llu process records, snapshot of %u "
-			"process(es); %s written to '%s'\n",
+			"process(es) with %u fds and %u file mappings; %s written to '%s'\n",
 		(unsigned long long)r->drain.events, (unsigned long long)r->drain.procs,
-		r->snap.procs, size, r->out_path);
+		r->snap.procs, r->snap.fds, r->snap.maps, size, r->out_path);
+	if (r->snap.maps_cut)
+		ior_warn("%u file mappings left out of the snapshot (more than %d in a process): "
+			 "munmap and msync there are not named",
+			 r->snap.maps_cut, IOR_SNAPSHOT_MAPS_MAX);
 }
 
 /* Losses are always reported, with the remedy. */

@@ -326,6 +326,118 @@ static int write_fds(struct emit *e, uint32_t pid)
 	return err;
 }
 
+/* A line of /proc/PID/maps that maps a file: [start, end) from file offset off. */
+struct map_line {
+	uint64_t start, end, off;
+	char *path; /* into the line, NUL-terminated */
+};
+
+/* Parse "start-end perms offset dev inode path"; false for memory that is not a file. */
+static bool parse_map(char *line, struct map_line *m)
+{
+	unsigned long long start, end, off;
+	int at = -1;
+	size_t len;
+
+	if (sscanf(line, "%llx-%llx %*s %llx %*s %*u %n", &start, &end, &off, &at) < 3 ||
+	    at < 0 || line[at] != '/' || end <= start)
+		return false; /* anonymous, [heap], [stack], [vdso], anon_inode:... */
+	m->start = start;
+	m->end = end;
+	m->off = off;
+	m->path = line + at;
+	len = strlen(m->path);
+	if (len && m->path[len - 1] == '\n')
+		m->path[len - 1] = '\0';
+	return true;
+}
+
+/*
+ * The maps file escapes a newline in a path as "\012" but leaves backslashes alone, so a
+ * path with a backslash is read exactly from /proc/PID/map_files/START-END instead.
+ */
+static const char *map_path(struct emit *e, uint32_t pid, const struct map_line *m, char *buf,
+			    size_t len)
+{
+	char link[96];
+
+	if (!strchr(m->path, '\\'))
+		return m->path;
+	snprintf(link, sizeof(link), "%s/%u/map_files/%llx-%llx", e->proc, pid,
+		 (unsigned long long)m->start, (unsigned long long)m->end);
+	return read_link(link, buf, len) >= 0 ? buf : m->path;
+}
+
+/* Whether m continues the mapping in run (of file prev): a library's next segment. */
+static bool continues(const struct ior_proc *run, const char *prev, const struct map_line *m,
+		      const char *file)
+{
+	uint64_t len = run->flags - run->clone_flags;
+
+	return run->flags && run->flags == m->start && (uint64_t)run->code + len == m->off &&
+	       !strcmp(prev, file);
+}
+
+static int write_map(struct emit *e, const struct ior_proc *run, const char *path)
+{
+	struct ior_proc p = *run;
+	int err = 0;
+
+	p.path = intern_or_none(e->w, path, (ssize_t)strlen(path), &err);
+	if (!err)
+		err = ior_writer__append_proc(e->w, &p);
+	if (!err)
+		e->st->maps++;
+	return err;
+}
+
+/*
+ * One IOR_PROC_MAP record per file mapping of pid, so that a munmap or msync of memory
+ * mapped before the recording names its file. Consecutive lines continuing one file (a
+ * library's segments) make one record; at most IOR_SNAPSHOT_MAPS_MAX per process, the rest
+ * counted in maps_cut.
+ */
+static int write_maps(struct emit *e, uint32_t pid)
+{
+	char path[64], prev[PATH_MAX] = "", exact[PATH_MAX];
+	struct ior_proc run = { .kind = IOR_PROC_MAP, .time_ns = e->now, .pid = pid, .tid = pid };
+	unsigned int n = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	int err = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u/maps", e->proc, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0; /* gone meanwhile, or a kernel thread */
+	while (!err && getline(&line, &cap, f) > 0) {
+		struct map_line m;
+		const char *file;
+
+		if (!parse_map(line, &m))
+			continue;
+		file = map_path(e, pid, &m, exact, sizeof(exact));
+		if (continues(&run, prev, &m, file)) {
+			run.flags = m.end;
+			continue;
+		}
+		if (run.flags && n++ < IOR_SNAPSHOT_MAPS_MAX)
+			err = write_map(e, &run, prev);
+		run.clone_flags = m.start;
+		run.flags = m.end;
+		run.code = (int64_t)m.off;
+		snprintf(prev, sizeof(prev), "%s", file);
+	}
+	if (!err && run.flags && n++ < IOR_SNAPSHOT_MAPS_MAX)
+		err = write_map(e, &run, prev);
+	if (n > IOR_SNAPSHOT_MAPS_MAX)
+		e->st->maps_cut += n - IOR_SNAPSHOT_MAPS_MAX;
+	free(line);
+	fclose(f);
+	return err;
+}
+
 static int write_proc(struct emit *e, uint32_t pid, uint32_t ppid)
 {
 	char path[64], cwd[PATH_MAX], root[PATH_MAX];
@@ -349,6 +461,8 @@ static int write_proc(struct emit *e, uint32_t pid, uint32_t ppid)
 		err = write_tasks(e, pid, ppid, cwd_id, root_id);
 	if (!err)
 		err = write_fds(e, pid);
+	if (!err)
+		err = write_maps(e, pid);
 	if (!err)
 		e->st->procs++;
 	return err;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The /proc snapshot written at the start of a recording, before its first event: every
- * process in scope with its threads (comm), cwd, root and open fds (path as /proc shows
- * it, open flags with O_CLOEXEC), so that files opened before the recording have names.
+ * process in scope with its threads (comm), cwd, root, open fds (path as /proc shows
+ * it, open flags with O_CLOEXEC) and file mappings, so that files opened or mapped before
+ * the recording have names.
  * Run after the BPF programs are attached: a process born meanwhile is then seen by both
  * (its fork record follows the snapshot), never by neither.
  */
@@ -31,14 +32,20 @@ struct ior_snapshot_opts {
 	void *ctx;
 };
 
+/* File mappings written per process at most (a process may have 65530). */
+#define IOR_SNAPSHOT_MAPS_MAX 8192
+
 struct ior_snapshot_stats {
-	unsigned int procs; /* processes written */
-	unsigned int tasks; /* threads written */
-	unsigned int fds;   /* fds written */
+	unsigned int procs;    /* processes written */
+	unsigned int tasks;    /* threads written */
+	unsigned int fds;      /* fds written */
+	unsigned int maps;     /* file mappings written */
+	unsigned int maps_cut; /* file mappings left out past IOR_SNAPSHOT_MAPS_MAX */
 };
 
 /*
- * Write the snapshot records (IOR_PROC_SNAP per thread, IOR_PROC_FD per fd) stamped now.
+ * Write the snapshot records (IOR_PROC_SNAP per thread, IOR_PROC_FD per fd, IOR_PROC_MAP
+ * per file mapping, consecutive segments of one file merged) stamped now.
  * A process that vanishes while being read is skipped. Returns 0 or -errno (a writer
  * or callback error, or /proc unreadable).
  */

@@ -569,6 +569,20 @@ static void fake_procfs(void)
 	put_link("100/fd/3", "/data/x.db");
 	put_link("100/cwd", "/home/a");
 	put_link("100/root", "/");
+	/* libc's segments (one record), a gap, a deleted file, memory that is no file */
+	put_file("100/maps",
+		 "55d0000000-55d0001000 r--p 00000000 fe:01 11 /usr/bin/a b\n"
+		 "7f0000000000-7f0000028000 r--p 00000000 fe:01 12 /usr/lib/libc.so.6\n"
+		 "7f0000028000-7f000019d000 r-xp 00028000 fe:01 12 /usr/lib/libc.so.6\n"
+		 "7f000019d000-7f00001f5000 r--p 0019d000 fe:01 12 /usr/lib/libc.so.6\n"
+		 "7f00001f9000-7f00001fb000 rw-p 001f8000 fe:01 12 /usr/lib/libc.so.6\n"
+		 "7f00001fb000-7f0000208000 rw-p 00000000 00:00 0 \n"
+		 "7f0000300000-7f0000301000 rw-s 00000000 00:01 3 /dev/shm/x (deleted)\n"
+		 "7f0000400000-7f0000401000 r--p 00000000 fe:01 13 /odd\\012name\n"
+		 "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0                          [stack]\n"
+		 "7ffd00100000-7ffd00102000 r-xp 00000000 00:00 0                          [vdso]\n");
+	mkdir(strcat(strcpy((char[256]){ 0 }, fake_proc), "/100/map_files"), 0755);
+	put_link("100/map_files/7f0000400000-7f0000401000", "/odd\\012name (exact)");
 	put_file("105/status", "Name:\tworker\nTgid:\t100\n"); /* a thread: no stat here */
 	put_file("101/stat", "101 (child) S 100 100 100 0");
 	put_file("101/task/101/comm", "child\n");
@@ -580,7 +594,7 @@ static void fake_procfs(void)
 }
 
 struct snap_seen {
-	unsigned int snap, fd, cwd_marks;
+	unsigned int snap, fd, maps, cwd_marks;
 	uint32_t pids[8];
 	unsigned int npids;
 };
@@ -614,6 +628,31 @@ static void snapshot_into(struct ior_snapshot_opts *o, struct snap_seen *seen, i
 	ck_assert_int_eq(ior_writer__close(w, &(struct ior_end){ 0 }), 0);
 	seen->snap = st.tasks;
 	seen->fd = st.fds;
+	seen->maps = st.maps;
+}
+
+/* The mapping records of fake pid 100, in the order of its maps file. */
+static void check_map(struct ior_reader *r, const struct ior_proc *p, int i)
+{
+	static const struct {
+		uint64_t start, end, off;
+		const char *path;
+	} want[] = {
+		{ 0x55d0000000, 0x55d0001000, 0, "/usr/bin/a b" },
+		{ 0x7f0000000000, 0x7f00001f5000, 0, "/usr/lib/libc.so.6" },
+		{ 0x7f00001f9000, 0x7f00001fb000, 0x1f8000, "/usr/lib/libc.so.6" },
+		{ 0x7f0000300000, 0x7f0000301000, 0, "/dev/shm/x (deleted)" },
+		{ 0x7f0000400000, 0x7f0000401000, 0, "/odd\\012name (exact)" },
+	};
+	size_t len;
+
+	ck_assert_int_lt(i, 5);
+	ck_assert(p->pid == 100 && p->tid == 100);
+	ck_assert_msg(p->clone_flags == want[i].start && p->flags == want[i].end &&
+			      (uint64_t)p->code == want[i].off,
+		      "map %d: %#llx-%#llx at %#llx", i, (unsigned long long)p->clone_flags,
+		      (unsigned long long)p->flags, (unsigned long long)p->code);
+	ck_assert_str_eq(ior_reader__string(r, p->path, &len), want[i].path);
 }
 
 START_TEST(test_snapshot_records)
@@ -624,7 +663,7 @@ START_TEST(test_snapshot_records)
 	struct ior_record rec;
 	struct ior_reader *r;
 	size_t len;
-	int fd, nsnap = 0, nfd = 0;
+	int fd, nsnap = 0, nfd = 0, nmap = 0;
 
 	fake_procfs();
 	snapshot_into(&o, &seen, &fd);
@@ -645,10 +684,12 @@ START_TEST(test_snapshot_records)
 			ck_assert_str_eq(ior_reader__string(r, p->path, &len), "/data/x.db");
 			ck_assert_uint_eq(p->flags, 02100000);
 		}
+		if (p->kind == IOR_PROC_MAP)
+			check_map(r, p, nmap++);
 		nsnap += p->kind == IOR_PROC_SNAP;
 		nfd += p->kind == IOR_PROC_FD;
 	}
-	ck_assert(nsnap == 3 && nfd == 2);
+	ck_assert(nsnap == 3 && nfd == 2 && nmap == 5 && seen.maps == 5);
 	ior_reader__close(r);
 	close(fd);
 }

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -517,7 +518,8 @@ END_TEST
 
 /*
  * The path the replay (ior-analyze) gives the first event of syscall name whose path
- * argument is raw, in process pid (0: any), copied into out; false when there is none.
+ * argument is raw (NULL: any), in process pid (0: any), copied into out; false when
+ * there is none.
  */
 static bool replayed_path(const char *file, const char *name, const char *raw, uint32_t pid,
 			  char *out, size_t len)
@@ -537,7 +539,7 @@ static bool replayed_path(const char *file, const char *name, const char *raw, u
 		    (pid && re.ev.pid != pid))
 			continue;
 		s = ior_reader__string(r, re.ev.path, NULL);
-		if (s && !strcmp(s, raw) && re.path) {
+		if ((!raw || (s && !strcmp(s, raw))) && re.path) {
 			snprintf(out, len, "%.*s", (int)re.path_len, re.path);
 			found = true;
 		}
@@ -645,6 +647,62 @@ START_TEST(test_chroot_snapshot)
 	snprintf(want, sizeof(want), "%s/f", dir);
 	ck_assert(replayed_path(tmp("jail.ior"), "openat", "/f", (uint32_t)jailed, got,
 				sizeof(got)));
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
+/*
+ * Memory a process mapped before the recording (its fd long closed): the snapshot's
+ * mapping records name the file its msync and munmap work on.
+ */
+START_TEST(test_snapshot_maps)
+{
+	char err[2048], pid_arg[16], dir[PATH_MAX], want[PATH_MAX + 16], got[PATH_MAX];
+	const struct proc *map = NULL;
+	struct rec r;
+	int ready[2];
+	pid_t child, rec;
+
+	make_file(tmp("mapped"), 3 * 4096);
+	ck_assert_int_eq(pipe(ready), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		int fd = open(tmp("mapped"), O_RDWR);
+		char *m = fd < 0 ? MAP_FAILED
+				 : mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+		if (m == MAP_FAILED || close(fd) || write(ready[1], "ready", 5) != 5)
+			_exit(1);
+		sleep(1); /* the recorder attaches meanwhile */
+		m[4096] = 'x';
+		if (msync(m + 4096, 4096, MS_SYNC) || munmap(m, 3 * 4096))
+			_exit(1);
+		_exit(0);
+	}
+	close(ready[1]);
+	wait_ready(ready[0]);
+	close(ready[0]);
+	rec = start_recorder(tmp("maps.ior"), child, "-d2", tmp("err"));
+	ck_assert_int_eq(reap(child), 0);
+	ck_assert_int_eq(reap(rec), 0);
+	slurp(tmp("err"), err, sizeof(err));
+	ck_assert_ptr_nonnull(realpath(tmp("mapped"), dir));
+	rec_load(&r, tmp("maps.ior"), false);
+	for (size_t i = 0; i < r.nproc && !map; i++)
+		if (r.proc[i].p.kind == IOR_PROC_MAP && r.proc[i].p.pid == (uint32_t)child &&
+		    r.proc[i].path && !strcmp(r.proc[i].path, dir))
+			map = &r.proc[i];
+	ck_assert_msg(map, "no mapping record of %s: %s", dir, err);
+	ck_assert_uint_eq(map->p.flags - map->p.clone_flags, 3 * 4096);
+	ck_assert_int_eq(map->p.code, 0);
+	ck_assert_uint_lt(map->index, r.first_event);
+	rec_free(&r);
+	snprintf(want, sizeof(want), "%s", dir);
+	snprintf(pid_arg, sizeof(pid_arg), "%d", child);
+	ck_assert(replayed_path(tmp("maps.ior"), "msync", NULL, (uint32_t)child, got, sizeof(got)));
+	ck_assert_str_eq(got, want);
+	ck_assert(replayed_path(tmp("maps.ior"), "munmap", NULL, (uint32_t)child, got, sizeof(got)));
 	ck_assert_str_eq(got, want);
 }
 END_TEST
@@ -1333,6 +1391,7 @@ Suite *recorder_bpf_suite(void)
 	tcase_add_test(tc, test_filter_pid_follows_fork);
 	tcase_add_test(tc, test_filter_comm);
 	tcase_add_test(tc, test_in_flight_call);
+	tcase_add_test(tc, test_snapshot_maps);
 	tcase_add_test(tc, test_filter_path);
 	tcase_add_test(tc, test_filter_syscalls);
 	suite_add_tcase(s, tc);

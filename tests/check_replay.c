@@ -1027,6 +1027,52 @@ START_TEST(test_mmap_after_exec_and_shared_vm)
 }
 END_TEST
 
+static void MAPREC_AT(int64_t t, uint32_t pid, uint64_t start, uint64_t end, uint64_t off,
+		      const char *path)
+{
+	struct ior_proc p = {.kind = IOR_PROC_MAP,
+			     .time_ns = t,
+			     .pid = pid,
+			     .tid = pid,
+			     .clone_flags = start,
+			     .flags = end,
+			     .code = (int64_t)off,
+			     .path = str(path)};
+
+	ck_assert_int_eq(ior_writer__append_proc(T.w, &p), 0);
+}
+
+/* Memory mapped before the recording: the snapshot's mappings name it. */
+START_TEST(test_snapshot_maps)
+{
+	int64_t t0 = T.now;
+	size_t a, b, c, d, e, f;
+
+	SNAP_AT(t0, 100, 100, "/home/u");
+	SNAP_AT(t0, 100, 101, "/home/u");
+	MAPREC_AT(t0, 100, 0x10000, 0x13000, 0, "/usr/lib/libc.so.6");
+	MAPREC_AT(t0, 100, 0x20000, 0x21000, 0x4000, "/dev/shm/x (deleted)");
+	MAPREC_AT(t0, 100, 0x30000, 0x31000, 0, "/memfd:ring (deleted)");
+	MAPREC_AT(t0, 100, 0x40000, 0x40000, 0, "/empty"); /* nothing: end not past start */
+	T.now = t0 + 1000;
+	a = EV("msync", .tid = 101, .aux = 0x12000, .bytes = 0x1000);
+	b = EV("munmap", .aux = 0x20000, .bytes = 0x1000);
+	c = EV("msync", .aux = 0x20000, .bytes = 1); /* unmapped just before */
+	d = EV("msync", .aux = 0x30000, .bytes = 1);
+	e = EV("msync", .aux = 0x40000, .bytes = 1);
+	f = EV("msync", .aux = 0x13000, .bytes = 1);
+	play();
+	RES(a, "/usr/lib/libc.so.6");
+	RES(b, "/dev/shm/x (deleted)");
+	ck_assert_ptr_null(T.got[c].path);
+	RES(d, "/memfd:ring (deleted)");
+	ck_assert_int_eq(T.got[d].kind, IOR_FD_KIND_MEMFD);
+	ck_assert_ptr_null(T.got[e].path);
+	ck_assert_ptr_null(T.got[f].path);
+	ck_assert_uint_eq(T.st.addr_resolved, 3);
+}
+END_TEST
+
 /* ---- memory follows live state ---------------------------------------------------------- */
 
 START_TEST(test_memory_bounded)
@@ -1256,6 +1302,7 @@ Suite *replay_suite(void)
 	tcase_add_test(tc, test_new_objects);
 	tcase_add_test(tc, test_mmap_names_ranges);
 	tcase_add_test(tc, test_mmap_after_exec_and_shared_vm);
+	tcase_add_test(tc, test_snapshot_maps);
 	tcase_add_test(tc, test_memory_bounded);
 	suite_add_tcase(s, tc);
 	tcase_add_loop_test(blocks, test_pathnorm, 0, sizeof(norm_cases) / sizeof(norm_cases[0]));
