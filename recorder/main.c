@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (o.help || o.version) {
-		fputs(o.help ? ior_record_opts__usage() : "ior-record " IOR_VERSION "\n", stdout);
+		fputs(o.help ? ior_record_opts__usage() : ior_record_opts__version(), stdout);
 		ior_record_opts__free(&o);
 		return fflush(stdout) || ferror(stdout) ? 1 : 0;
 	}

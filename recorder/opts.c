@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/parse.h"
+#include "format/ior_format.h"
 
 enum {
 	OPT_PATH = 256,
@@ -71,6 +72,18 @@ static const char usage[] =
 const char *ior_record_opts__usage(void)
 {
 	return usage;
+}
+
+/* The format's version numbers as string literals, joined at compile time. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+static const char version[] = "ior-record " IOR_VERSION " (recording format "
+			      STR(IOR_FORMAT_MAJOR) "." STR(IOR_FORMAT_MINOR) ")\n";
+
+const char *ior_record_opts__version(void)
+{
+	return version;
 }
 
 __attribute__((format(printf, 2, 3))) static int bad(struct ior_record_opts *o,

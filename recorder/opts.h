@@ -52,6 +52,9 @@ void ior_record_opts__free(struct ior_record_opts *o);
 /* The --help text (static). */
 const char *ior_record_opts__usage(void);
 
+/* The --version line: "ior-record 0.1.0 (recording format 1.1)\n" (static). */
+const char *ior_record_opts__version(void);
+
 /* A short "key=value ..." description of the options for the recording header. */
 void ior_record_opts__describe(const struct ior_record_opts *o, enum ior_attach attach,
 			       char *buf, size_t len);

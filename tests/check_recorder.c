@@ -117,6 +117,17 @@ START_TEST(test_opts_values)
 }
 END_TEST
 
+/* --version names the recording format it writes, as ior-analyze --version does. */
+START_TEST(test_opts_version)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "ior-record %s (recording format %d.%d)\n", IOR_VERSION,
+		 IOR_FORMAT_MAJOR, IOR_FORMAT_MINOR);
+	ck_assert_str_eq(ior_record_opts__version(), want);
+}
+END_TEST
+
 START_TEST(test_opts_defaults)
 {
 	char *argv[] = { "ior-record", NULL };
@@ -782,6 +793,7 @@ Suite *recorder_suite(void)
 	tcase_add_loop_test(tc, test_opts_table, 0, sizeof(opt_cases) / sizeof(opt_cases[0]));
 	tcase_add_test(tc, test_opts_values);
 	tcase_add_test(tc, test_opts_defaults);
+	tcase_add_test(tc, test_opts_version);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("plan");
 	tcase_add_test(tc, test_plan_entries);

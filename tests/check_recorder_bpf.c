@@ -764,7 +764,8 @@ END_TEST
 /* ---- the command's exit status ---------------------------------------------------------- */
 START_TEST(test_exit_status)
 {
-	char err[1024];
+	char err[1024], want[128];
+	char *version[] = { (char *)bin("ior-record"), "--version", NULL };
 
 	ck_assert_int_eq(RECORD(tmp("a.ior"), err, sizeof(err), "--", "/bin/sh", "-c", "exit 7"), 7);
 	ck_assert_int_eq(RECORD(tmp("b.ior"), err, sizeof(err), "--", "/bin/sh", "-c",
@@ -777,6 +778,11 @@ START_TEST(test_exit_status)
 	ck_assert_int_ne(access(tmp("d.ior"), F_OK), 0);
 	ck_assert_int_eq(RECORD(tmp("e.ior"), err, sizeof(err), "-p", "1073741823", "-d", "1"), 1);
 	ck_assert_msg(strstr(err, "-p 1073741823: no such process"), "stderr: %s", err);
+	/* the binary's --version, with the format it writes */
+	snprintf(want, sizeof(want), "ior-record %s (recording format %d.%d)\n", IOR_VERSION,
+		 IOR_FORMAT_MAJOR, IOR_FORMAT_MINOR);
+	ck_assert_int_eq(run_output(version, err, sizeof(err)), 0);
+	ck_assert_str_eq(err, want);
 }
 END_TEST
 
