@@ -176,6 +176,15 @@ int ior_agg_cli__opt(struct ior_agg_cli *c, int opt, const char *arg)
 	return 1;
 }
 
+/* Whether any field or filter looks at files; if not, the replay can skip fd tables. */
+static bool needs_paths(const struct ior_agg_cli *c)
+{
+	for (unsigned i = 0; i < c->fields.n; i++)
+		if (c->fields.f[i].id == IOR_FIELD_PATH || c->fields.f[i].id == IOR_FIELD_DIR)
+			return true;
+	return c->filter.npaths > 0;
+}
+
 int ior_agg_cli__run(struct ior_agg_cli *c, const char *name, const struct ior_agg_opts *ao,
 		     struct ior_input *in, struct ior_agg **out)
 {
@@ -188,6 +197,7 @@ int ior_agg_cli__run(struct ior_agg_cli *c, const char *name, const struct ior_a
 	status = ior_input__open(in, name, c->salvage);
 	if (status)
 		return status;
+	ior_replay__set_paths(in->rp, needs_paths(c));
 	status = ior_filter_bind_or_fail(&c->filter, in);
 	a = status ? NULL : ior_agg__new(&c->fields, &o);
 	if (!status && !a) {

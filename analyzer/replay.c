@@ -158,6 +158,7 @@ struct ior_replay {
 	struct ior_buf pbuf, p2buf; /* resolved path and path2 of the current event */
 	char fdname[32], fd2name[32], nrname[32];
 	uint32_t setfl_mask; /* status flags F_SETFL may change, on the recording's arch */
+	bool paths;          /* resolve files (off: only processes, syscalls and times) */
 	struct ior_replay_stats st;
 };
 
@@ -243,6 +244,7 @@ struct ior_replay *ior_replay__new(struct ior_reader *r)
 	if (!rp)
 		return NULL;
 	rp->r = r;
+	rp->paths = true;
 	rp->hdr = ior_reader__header(r);
 	rp->st.first_ns = INT64_MAX;
 	rp->st.last_ns = INT64_MIN;
@@ -860,6 +862,8 @@ static int apply_event(struct ior_replay *rp, const struct ior_event *ev, struct
 	if (!t)
 		return -ENOMEM;
 	fill_basics(rp, t, sc, ev, re);
+	if (!rp->paths) /* the caller needs no file: skip the fd tables altogether */
+		return 1;
 	err = resolve_event(rp, t->proc, sc, ev, &f, &f2);
 	if (!err)
 		err = apply_op(rp, t->proc, sc, ev, &f);
@@ -870,6 +874,11 @@ static int apply_event(struct ior_replay *rp, const struct ior_event *ev, struct
 	re->path2 = f2.s;
 	re->path2_len = f2.len;
 	return err ? err : 1;
+}
+
+void ior_replay__set_paths(struct ior_replay *rp, bool on)
+{
+	rp->paths = on;
 }
 
 int ior_replay__apply(struct ior_replay *rp, const struct ior_record *rec, struct ior_revent *out)

@@ -70,6 +70,13 @@ int ior_replay__apply(struct ior_replay *rp, const struct ior_record *rec, struc
 
 void ior_replay__stats(const struct ior_replay *rp, struct ior_replay_stats *st);
 
+/*
+ * Whether events get their files (the default). Off, the replay keeps only processes,
+ * comms, syscalls and times: reports that group by neither path nor dir and filter on
+ * no path run several times faster. Events then have no path and fd stats stay 0.
+ */
+void ior_replay__set_paths(struct ior_replay *rp, bool on);
+
 /* What the replay knows about one fd of a process at this point of the recording. */
 struct ior_replay_fd {
 	const char *name; /* NULL when the fd is open but its file is unknown */
