@@ -47,6 +47,12 @@ static void print_header(const struct ior_input *in)
 	for (uint32_t i = 0; i < h->argc; i++)
 		printf(" %s", h->argv[i]);
 	printf("\noptions:    %s\n", *h->options ? h->options : "-");
+	if (h->nselected) {
+		printf("selected:  ");
+		for (uint32_t i = 0; i < h->nselected; i++)
+			printf(" %s", ior_replay__syscall_name(in->rp, h->selected[i]));
+		printf(" (the others were recorded to resolve files; --syscall shows them)\n");
+	}
 }
 
 static int count_all(struct ior_input *in, const struct ior_filter *f, struct info_counts *c)
