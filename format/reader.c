@@ -299,6 +299,12 @@ static int read_header(struct ior_reader *r)
 	return 0;
 }
 
+/* The decoder's on_string without a thread: define it in the caller's table at once. */
+static int define_now(void *ctx, uint32_t id, const void *s, size_t len)
+{
+	return tables_define_string(ctx, id, s, len) < 0 ? -ENOMEM : 0;
+}
+
 static int setup(struct ior_reader *r, int fd, const struct ior_reader_opts *opts)
 {
 	int err;
@@ -314,8 +320,8 @@ static int setup(struct ior_reader *r, int fd, const struct ior_reader_opts *opt
 	if (check_magic(r) || read_header(r))
 		return -1;
 	ior_parser__init(&r->p.parser, r->hdr.start_ns, &r->warn);
-	r->p.parser.on_string = keep_string;
-	r->p.parser.ctx = &r->p;
+	r->p.parser.on_string = opts && opts->threads ? keep_string : define_now;
+	r->p.parser.ctx = opts && opts->threads ? (void *)&r->p : (void *)&r->t;
 	if (opts && opts->threads && (err = start_thread(r))) {
 		errno = -err;
 		return fail_open("cannot start the decoding thread: %s", strerror(-err));
@@ -359,8 +365,41 @@ static void finish(struct ior_reader *r, const struct batch *b)
 	r->st = r->p.parser.st; /* finish may mark the file truncated */
 }
 
+/* Without a thread, records are decoded straight into the caller's: no batch, no copy. */
+static int next_direct(struct ior_reader *r, struct ior_record *rec)
+{
+	struct producer *p = &r->p;
+
+	for (;;) {
+		if (!p->chunk_open) {
+			int status = ior_source__next(p->src, &p->chunk);
+
+			r->src_st = p->chunk.st;
+			if (status <= 0) {
+				r->st = p->parser.st;
+				if (status == 0 && !r->finished) {
+					r->finished = true;
+					ior_parser__finish(&p->parser, &p->chunk.st);
+					r->st = p->parser.st;
+				}
+				rec->type = IOR_REC_EOF;
+				return status;
+			}
+			ior_parser__open(&p->parser, p->chunk.buf, p->chunk.len, p->chunk.offset);
+			p->chunk_open = true;
+		}
+		if (ior_parser__next(&p->parser, rec) > 0) {
+			r->st = p->parser.st;
+			return 1;
+		}
+		p->chunk_open = false;
+	}
+}
+
 int ior_reader__next(struct ior_reader *r, struct ior_record *rec)
 {
+	if (!r->threaded)
+		return next_direct(r, rec);
 	for (;;) {
 		struct batch *b = r->cur;
 
