@@ -3,7 +3,7 @@
 # Run every libFuzzer target for a bounded time on a scratch copy of its seed corpus
 # (tests/fuzz/corpus/NAME), under ASan/UBSan. Usage: scripts/fuzz-run.sh BUILD_DIR [SECONDS]
 set -eu
-B=$1
+B=$(cd "$1" && pwd)
 SECS=${2:-${IOR_FUZZ_SECONDS:-30}}
 cd "$(dirname "$0")/.."
 status=0
