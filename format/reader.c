@@ -3,11 +3,11 @@
  * The .ior reader. Every byte is hostile: the frame layer (source.c) hands out only
  * verified chunks and skips damage, the record decoder (records.c) checks every length.
  *
- * Work is cut into batches of decoded records. A producer — the caller itself, or with
- * opts.threads a thread on the other core — decompresses and decodes chunks into
- * batches; the caller takes records from them in file order. String definitions travel
- * with their batch and are applied to the caller's own table before the batch's
- * records are returned, so no table is shared between threads.
+ * Without a thread, records are decoded straight into the caller's. With opts.threads a
+ * thread on the other core decompresses and decodes chunks into batches of records, and
+ * the caller takes records from them in file order. String definitions travel with
+ * their batch and are applied to the caller's own table before the batch's records are
+ * returned, so no table is shared between threads.
  */
 #include "format/ior_format.h"
 
@@ -210,16 +210,11 @@ static void stop_thread(struct ior_reader *r)
 	pthread_cond_destroy(&r->not_empty);
 }
 
-/* The next filled batch, produced here or waited for. */
+/* The next batch the decoding thread filled (waited for). */
 static struct batch *take_batch(struct ior_reader *r)
 {
 	struct batch *b;
 
-	if (!r->threaded) {
-		b = &r->batches[0];
-		produce(&r->p, b);
-		return b;
-	}
 	pthread_mutex_lock(&r->lock);
 	while (!r->nfull)
 		pthread_cond_wait(&r->not_empty, &r->lock);
@@ -230,7 +225,7 @@ static struct batch *take_batch(struct ior_reader *r)
 
 static void release_batch(struct ior_reader *r, struct batch *b)
 {
-	if (!r->threaded || b->status <= 0)
+	if (b->status <= 0)
 		return; /* the end stays: every later call sees it again */
 	pthread_mutex_lock(&r->lock);
 	r->tail = (r->tail + 1) % NBATCHES;
@@ -311,8 +306,8 @@ static int setup(struct ior_reader *r, int fd, const struct ior_reader_opts *opt
 
 	r->p.src = ior_source__new(fd, opts && opts->salvage, &r->warn);
 	err = r->p.src ? 0 : -ENOMEM;
-	for (int i = 0; i < NBATCHES && !err; i++)
-		err = batch_init(&r->batches[i]);
+	for (int i = 0; i < NBATCHES && !err && opts && opts->threads; i++)
+		err = batch_init(&r->batches[i]); /* batches only carry work between threads */
 	if (err) {
 		errno = ENOMEM;
 		return fail_open("%s", strerror(ENOMEM));
