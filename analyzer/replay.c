@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "analyzer/buf.h"
-#include "analyzer/names.h"
 #include "analyzer/pathnorm.h"
 #include "analyzer/procs.h"
+#include "common/hash.h"
 
 /*
  * Kernel ABI values the replay interprets. The analyzer may build on a Mac, so no Linux
@@ -154,7 +154,7 @@ struct ior_replay {
 	const char **names;
 	uint32_t nnames;
 	struct ior_procs ps;
-	struct ior_names *nt;	    /* file names: resolved paths, object names */
+	struct ior_intern *nt;	    /* file names: resolved paths, object names */
 	struct ior_buf pbuf, p2buf; /* resolved path and path2 of the current event */
 	char fdname[32], fd2name[32], nrname[32];
 	uint32_t setfl_mask; /* status flags F_SETFL may change, on the recording's arch */
@@ -196,7 +196,7 @@ static int classify(struct ior_replay *rp, struct rp_sc *sc, const char *name)
 		sc->path_base = sp->path_base;
 	if (sp->op == OP_CLOSE_RANGE)
 		sc->fd_file = 0; /* its fd is a bound, not a file */
-	if (sp->obj && !(sc->obj = ior_names__get(rp->nt, sp->obj, strlen(sp->obj))))
+	if (sp->obj && !(sc->obj = ior_intern__get(rp->nt, sp->obj, strlen(sp->obj), NULL)))
 		return -ENOMEM;
 	return 0;
 }
@@ -250,7 +250,7 @@ struct ior_replay *ior_replay__new(struct ior_reader *r)
 	rp->st.last_ns = INT64_MIN;
 	rp->setfl_mask = setfl_mask(rp->hdr->arch);
 	ior_procs__init(&rp->ps);
-	rp->nt = ior_names__new();
+	rp->nt = ior_intern__new();
 	if (!rp->nt || index_syscalls(rp)) {
 		ior_replay__free(rp);
 		errno = ENOMEM;
@@ -266,7 +266,7 @@ void ior_replay__free(struct ior_replay *rp)
 	free(rp->sc);
 	free(rp->names);
 	ior_procs__fini(&rp->ps);
-	ior_names__free(rp->nt);
+	ior_intern__free(rp->nt);
 	ior_buf__free(&rp->pbuf);
 	ior_buf__free(&rp->p2buf);
 	free(rp);
@@ -294,7 +294,7 @@ static bool failed(int64_t ret)
 
 static void name_file(const struct ior_replay *rp, uint32_t name, struct rp_file *out)
 {
-	out->s = ior_names__str(rp->nt, name, &out->len);
+	out->s = ior_intern__str(rp->nt, name, &out->len);
 }
 
 /*
@@ -333,11 +333,11 @@ static const char *base_dir(const struct ior_replay *rp, const struct ior_rproc 
 	const struct ior_ofile *f;
 
 	if (dirfd == IOR_FD_NONE || dirfd == K_AT_FDCWD)
-		return ior_names__str(rp->nt, pr->fs->cwd, len);
+		return ior_intern__str(rp->nt, pr->fs->cwd, len);
 	f = ior_fdtable__lookup(pr->files, dirfd, NULL);
 	if (!f || !f->resolved || f->kind != IOR_FD_KIND_FILE)
 		return NULL;
-	return ior_names__str(rp->nt, f->name, len);
+	return ior_intern__str(rp->nt, f->name, len);
 }
 
 /* The root absolute paths start from: "/" unless a chroot or the snapshot said else. */
@@ -351,7 +351,7 @@ static const char *root_dir(const struct ior_replay *rp, const struct ior_rproc 
 		*len = 1;
 		return "/";
 	}
-	root = ior_names__str(rp->nt, pr->fs->root, len);
+	root = ior_intern__str(rp->nt, pr->fs->root, len);
 	return root && root[0] == '/' ? root : NULL; /* a hostile record's "root" */
 }
 
@@ -491,7 +491,7 @@ static uint32_t name_id(struct ior_replay *rp, const struct rp_file *f, int *err
 
 	if (!f->s)
 		return 0;
-	id = ior_names__get(rp->nt, f->s, f->len);
+	id = ior_intern__get(rp->nt, f->s, f->len, NULL);
 	if (!id)
 		*err = -ENOMEM;
 	return id;
@@ -592,7 +592,7 @@ static uint32_t memfd_name(struct ior_replay *rp, const struct rp_file *f, int *
 	if (f->s)
 		ior_buf__add(b, f->s, f->len);
 	ior_buf__adds(b, " (deleted)");
-	id = b->oom ? 0 : ior_names__get(rp->nt, b->data, b->len);
+	id = b->oom ? 0 : ior_intern__get(rp->nt, b->data, b->len, NULL);
 	if (!id)
 		*err = -ENOMEM;
 	return id;
@@ -912,7 +912,7 @@ int ior_replay__fd(const struct ior_replay *rp, uint32_t pid, int32_t fd, struct
 	f = ior_fdtable__lookup(pr->files, fd, &cloexec);
 	if (!f)
 		return -EBADF;
-	out->name = ior_names__str(rp->nt, f->name, &out->name_len);
+	out->name = ior_intern__str(rp->nt, f->name, &out->name_len);
 	out->kind = (enum ior_fd_kind)f->kind;
 	out->flags = f->flags;
 	out->cloexec = cloexec;
@@ -927,5 +927,5 @@ const char *ior_replay__dir(const struct ior_replay *rp, uint32_t pid, int which
 
 	if (pr && which && !id)
 		return "/"; /* as path resolution assumes */
-	return id == ROOT_UNKNOWN ? NULL : ior_names__str(rp->nt, id, NULL);
+	return id == ROOT_UNKNOWN ? NULL : ior_intern__str(rp->nt, id, NULL);
 }

@@ -25,15 +25,25 @@ uint64_t ior_hash_bytes(const void *p, size_t len)
 	return ior_hash_u64(h);
 }
 
+/* Strings live in blocks that are never reallocated; a long one gets a block of its own. */
+#define INTERN_BLOCK (64u << 10)
+
+struct intern_ent {
+	const char *s;
+	uint32_t len;
+	uint32_t hash; /* low bits of the string's hash, to skip most memcmp calls */
+};
+
 struct ior_intern {
-	char *arena;        /* all strings, each followed by a NUL */
-	size_t arena_len, arena_cap;
-	uint64_t *offs;     /* offs[id] = arena offset; offs[0] unused */
-	uint32_t *lens;
-	uint32_t count, ids_cap;
-	uint32_t *slots;    /* hash table of ids, 0 = empty */
-	uint32_t *hashes;   /* low bits of each id's hash, to skip most memcmp calls */
+	struct intern_ent *ents; /* by id; ents[0] unused */
+	uint32_t count, ents_cap;
+	uint32_t *slots;         /* hash table of ids, 0 = empty */
 	size_t nslots;
+	char **blocks;
+	size_t nblocks, blocks_cap;
+	char *cur;               /* free space in the newest shared block */
+	size_t cur_left;
+	size_t bytes;
 };
 
 struct ior_intern *ior_intern__new(void)
@@ -56,12 +66,50 @@ void ior_intern__free(struct ior_intern *in)
 {
 	if (!in)
 		return;
-	free(in->arena);
-	free(in->offs);
-	free(in->lens);
-	free(in->hashes);
+	for (size_t i = 0; i < in->nblocks; i++)
+		free(in->blocks[i]);
+	free(in->blocks);
+	free(in->ents);
 	free(in->slots);
 	free(in);
+}
+
+static char *new_block(struct ior_intern *in, size_t size)
+{
+	char *b;
+
+	if (in->nblocks == in->blocks_cap) {
+		size_t cap = in->blocks_cap ? in->blocks_cap * 2 : 16;
+		char **v = realloc(in->blocks, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		in->blocks = v;
+		in->blocks_cap = cap;
+	}
+	b = malloc(size);
+	if (b)
+		in->blocks[in->nblocks++] = b;
+	return b;
+}
+
+/* Room for len bytes and a NUL, which will never move. */
+static char *store(struct ior_intern *in, size_t len)
+{
+	char *p;
+
+	if (len + 1 > INTERN_BLOCK / 4)
+		return new_block(in, len + 1);
+	if (in->cur_left < len + 1) {
+		in->cur = new_block(in, INTERN_BLOCK);
+		in->cur_left = in->cur ? INTERN_BLOCK : 0;
+		if (!in->cur)
+			return NULL;
+	}
+	p = in->cur;
+	in->cur += len + 1;
+	in->cur_left -= len + 1;
+	return p;
 }
 
 static int grow_slots(struct ior_intern *in)
@@ -72,7 +120,7 @@ static int grow_slots(struct ior_intern *in)
 	if (!slots)
 		return -ENOMEM;
 	for (uint32_t id = 1; id <= in->count; id++) {
-		size_t i = in->hashes[id] & (n - 1);
+		size_t i = in->ents[id].hash & (n - 1);
 
 		while (slots[i])
 			i = (i + 1) & (n - 1);
@@ -84,37 +132,16 @@ static int grow_slots(struct ior_intern *in)
 	return 0;
 }
 
-static int reserve(struct ior_intern *in, size_t len)
+static int reserve(struct ior_intern *in)
 {
-	if (in->count + 2 > in->ids_cap) {
-		uint32_t cap = in->ids_cap ? in->ids_cap * 2 : 256;
-		uint64_t *offs = realloc(in->offs, cap * sizeof(*offs));
-		uint32_t *lens, *hashes;
+	if (in->count + 2 > in->ents_cap) {
+		uint32_t cap = in->ents_cap ? in->ents_cap * 2 : 256;
+		struct intern_ent *v = realloc(in->ents, cap * sizeof(*v));
 
-		if (!offs)
+		if (!v)
 			return -ENOMEM;
-		in->offs = offs;
-		lens = realloc(in->lens, cap * sizeof(*lens));
-		if (!lens)
-			return -ENOMEM;
-		in->lens = lens;
-		hashes = realloc(in->hashes, cap * sizeof(*hashes));
-		if (!hashes)
-			return -ENOMEM;
-		in->hashes = hashes;
-		in->ids_cap = cap;
-	}
-	if (in->arena_len + len + 1 > in->arena_cap) {
-		size_t cap = in->arena_cap ? in->arena_cap : 16384;
-		char *a;
-
-		while (cap < in->arena_len + len + 1)
-			cap *= 2;
-		a = realloc(in->arena, cap);
-		if (!a)
-			return -ENOMEM;
-		in->arena = a;
-		in->arena_cap = cap;
+		in->ents = v;
+		in->ents_cap = cap;
 	}
 	if ((in->count + 1) * 2 > in->nslots)
 		return grow_slots(in);
@@ -130,8 +157,8 @@ static size_t find_slot(const struct ior_intern *in, const void *bytes, size_t l
 
 		if (!id)
 			return i;
-		if (in->hashes[id] == h && in->lens[id] == len &&
-		    memcmp(in->arena + in->offs[id], bytes, len) == 0)
+		if (in->ents[id].hash == h && in->ents[id].len == len &&
+		    memcmp(in->ents[id].s, bytes, len) == 0)
 			return i;
 	}
 }
@@ -148,25 +175,24 @@ uint32_t ior_intern__get(struct ior_intern *in, const void *bytes, size_t len, b
 	uint32_t h = (uint32_t)ior_hash_bytes(bytes, len);
 	size_t i = find_slot(in, bytes, len, h);
 	uint32_t id;
+	char *p;
 
 	if (added)
 		*added = false;
 	if (in->slots[i])
 		return in->slots[i];
-	if (len > UINT32_MAX || reserve(in, len)) {
+	if (len >= UINT32_MAX || reserve(in) || !(p = store(in, len))) {
 		errno = ENOMEM;
 		return 0;
 	}
+	if (len)
+		memcpy(p, bytes, len);
+	p[len] = '\0';
 	i = find_slot(in, bytes, len, h); /* the table may have grown */
 	id = ++in->count;
-	in->offs[id] = in->arena_len;
-	in->lens[id] = (uint32_t)len;
-	in->hashes[id] = h;
-	if (len)
-		memcpy(in->arena + in->arena_len, bytes, len);
-	in->arena[in->arena_len + len] = '\0';
-	in->arena_len += len + 1;
+	in->ents[id] = (struct intern_ent){ p, (uint32_t)len, h };
 	in->slots[i] = id;
+	in->bytes += len;
 	if (added)
 		*added = true;
 	return id;
@@ -177,13 +203,18 @@ const char *ior_intern__str(const struct ior_intern *in, uint32_t id, size_t *le
 	if (id == 0 || id > in->count)
 		return NULL;
 	if (len)
-		*len = in->lens[id];
-	return in->arena + in->offs[id];
+		*len = in->ents[id].len;
+	return in->ents[id].s;
 }
 
 uint32_t ior_intern__count(const struct ior_intern *in)
 {
 	return in->count;
+}
+
+size_t ior_intern__bytes(const struct ior_intern *in)
+{
+	return in->bytes;
 }
 
 void ior_u64map__free(struct ior_u64map *m)

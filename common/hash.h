@@ -2,7 +2,8 @@
 /*
  * Small hashing pieces shared by the writer (string interning) and the analyzer (groups).
  *
- * ior_intern: byte strings -> dense ids 1..n, and back. Strings are copied into one arena.
+ * ior_intern: byte strings -> dense ids 1..n, and back. Strings are copied into blocks
+ * that never move, so a pointer to one stays valid until the interner is freed.
  * ior_u64map: uint64_t key -> uint64_t value, open addressing, no deletion.
  */
 #ifndef IOR_COMMON_HASH_H
@@ -40,12 +41,11 @@ uint32_t ior_intern__get(struct ior_intern *in, const void *bytes, size_t len, b
 /* The id of bytes if present, else 0. */
 uint32_t ior_intern__lookup(const struct ior_intern *in, const void *bytes, size_t len);
 
-/*
- * Bytes of id (1..count); NUL-terminated after len. Valid until the next __get() call
- * (the arena may move) or __free().
- */
+/* Bytes of id (1..count); NUL-terminated after len. Valid until __free(); never moved. */
 const char *ior_intern__str(const struct ior_intern *in, uint32_t id, size_t *len);
 uint32_t ior_intern__count(const struct ior_intern *in);
+/* Bytes of all the strings held (without their NULs). */
+size_t ior_intern__bytes(const struct ior_intern *in);
 
 struct ior_u64map {
 	uint64_t *keys;

@@ -140,6 +140,20 @@ START_TEST(test_intern)
 	ck_assert_uint_eq(ior_intern__get(in, "a\0b\xff", 4, NULL), b);
 	ck_assert_int_eq(memcmp(ior_intern__str(in, b, &len), "a\0b\xff", 4), 0);
 	ck_assert_uint_eq(len, 4);
+	/* strings never move: a pointer handed out survives later growth */
+	const char *p77 = ior_intern__str(in, 78, NULL);
+	static char big[70000];
+
+	memset(big, 'x', sizeof(big));
+	ck_assert_uint_ne(ior_intern__get(in, big, sizeof(big), NULL), 0);
+	for (int i = 0; i < 20000; i++) {
+		int n = snprintf(buf, sizeof(buf), "/q/%d", i);
+
+		ck_assert_uint_ne(ior_intern__get(in, buf, (size_t)n, NULL), 0);
+	}
+	ck_assert_ptr_eq(ior_intern__str(in, 78, NULL), p77);
+	ck_assert_str_eq(p77, "/p/77");
+	ck_assert_uint_ge(ior_intern__bytes(in), sizeof(big));
 	ck_assert_ptr_null(ior_intern__str(in, 0, &len));
 	ck_assert_ptr_null(ior_intern__str(in, ior_intern__count(in) + 1, &len));
 	ior_intern__free(in);

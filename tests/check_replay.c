@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "analyzer/imap.h"
-#include "analyzer/names.h"
 #include "analyzer/pathnorm.h"
 #include "analyzer/replay.h"
 #include "analyzer/vmaps.h"
@@ -1249,27 +1248,6 @@ START_TEST(test_vmaps_cuts)
 }
 END_TEST
 
-START_TEST(test_names_stable)
-{
-	struct ior_names *n = ior_names__new();
-	uint32_t first = ior_names__get(n, "/a", 2);
-	const char *p = ior_names__str(n, first, NULL);
-	char big[70000];
-	char buf[32];
-
-	memset(big, 'x', sizeof(big));
-	for (int i = 0; i < 20000; i++) {
-		snprintf(buf, sizeof(buf), "/n/%d", i);
-		ck_assert_uint_ne(ior_names__get(n, buf, strlen(buf)), 0);
-	}
-	ck_assert_uint_ne(ior_names__get(n, big, sizeof(big)), 0);
-	ck_assert_uint_eq(ior_names__get(n, "/a", 2), first);
-	ck_assert_ptr_eq(ior_names__str(n, first, NULL), p); /* never moved */
-	ck_assert_str_eq(p, "/a");
-	ck_assert_uint_eq(ior_names__count(n), 20002);
-	ior_names__free(n);
-}
-END_TEST
 
 Suite *replay_suite(void)
 {
@@ -1310,7 +1288,6 @@ Suite *replay_suite(void)
 	tcase_add_test(blocks, test_imap_model);
 	tcase_add_test(blocks, test_imap_filter_each_once);
 	tcase_add_test(blocks, test_vmaps_cuts);
-	tcase_add_test(blocks, test_names_stable);
 	suite_add_tcase(s, blocks);
 	return s;
 }
