@@ -326,15 +326,19 @@ uint64_t ior_group_weight(const struct ior_group *g, enum ior_weight w)
 	return 0;
 }
 
-static int cmp_frames(const void *x, const void *y)
+int ior_group_cmp_frames(const struct ior_group *a, const struct ior_group *b)
 {
-	const struct ior_group *a = x, *b = y;
 	size_t n = a->frames_len < b->frames_len ? a->frames_len : b->frames_len;
 	int c = memcmp(a->frames, b->frames, n);
 
 	if (c)
 		return c;
 	return (a->frames_len > b->frames_len) - (a->frames_len < b->frames_len);
+}
+
+static int cmp_frames(const void *x, const void *y)
+{
+	return ior_group_cmp_frames(x, y);
 }
 
 void ior_groups_sort_by_frames(struct ior_group *g, size_t n)

@@ -60,6 +60,9 @@ int ior_weight_parse(const char *s, enum ior_weight *w);
 const char *ior_weight_name(enum ior_weight w);
 uint64_t ior_group_weight(const struct ior_group *g, enum ior_weight w);
 
+/* Order of two groups by their frames, bytewise (a prefix first): <0, 0, >0. */
+int ior_group_cmp_frames(const struct ior_group *a, const struct ior_group *b);
+
 /* Sort groups by frames (byte order), for deterministic output. */
 void ior_groups_sort_by_frames(struct ior_group *g, size_t n);
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include "analyzer/buf.h"
 #include "analyzer/cmd.h"
 
 #include <errno.h>
@@ -124,11 +125,11 @@ int ior_finish_stdout(int status)
 
 void ior_fmt_seconds(char *buf, size_t len, int64_t ns)
 {
-	const char *sign = ns < 0 ? "-" : "";
-	uint64_t a = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+	struct ior_buf b = IOR_BUF_INIT;
 
-	snprintf(buf, len, "%s%" PRIu64 ".%06" PRIu64, sign, a / 1000000000u,
-		 a % 1000000000u / 1000u);
+	ior_buf__add_seconds(&b, ns);
+	snprintf(buf, len, "%s", ior_buf__str(&b));
+	ior_buf__free(&b);
 }
 
 void ior_agg_cli__init(struct ior_agg_cli *c, const char *default_fields)

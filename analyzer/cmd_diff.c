@@ -82,14 +82,6 @@ static void side_stats(struct drow *r, int s, const struct ior_group *g, double 
 	r->p99[s] = pv[1];
 }
 
-static int cmp_group_frames(const struct ior_group *a, const struct ior_group *b)
-{
-	size_t n = a->frames_len < b->frames_len ? a->frames_len : b->frames_len;
-	int c = memcmp(a->frames, b->frames, n);
-
-	return c ? c : (a->frames_len > b->frames_len) - (a->frames_len < b->frames_len);
-}
-
 /* Merge-join the two sorted group lists into rows. */
 static struct drow *join(struct side *s, double scale_a, size_t *nrows)
 {
@@ -99,7 +91,7 @@ static struct drow *join(struct side *s, double scale_a, size_t *nrows)
 	if (!rows)
 		return NULL;
 	while (i < s[0].n || j < s[1].n) {
-		int c = i == s[0].n ? 1 : j == s[1].n ? -1 : cmp_group_frames(&s[0].g[i], &s[1].g[j]);
+		int c = i == s[0].n ? 1 : j == s[1].n ? -1 : ior_group_cmp_frames(&s[0].g[i], &s[1].g[j]);
 		struct drow *r = &rows[n++];
 
 		r->a = c <= 0 ? &s[0].g[i++] : NULL;
@@ -120,7 +112,7 @@ static int cmp_delta(const void *x, const void *y)
 
 	if (da != db)
 		return da < db ? 1 : -1;
-	return cmp_group_frames(ga, gb);
+	return ior_group_cmp_frames(ga, gb);
 }
 
 static const char *note(const struct drow *r)

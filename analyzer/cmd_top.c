@@ -66,14 +66,10 @@ static enum metric sort_metric;
 static int cmp_rows(const void *x, const void *y)
 {
 	const struct row *a = x, *b = y;
-	size_t n;
-	int c;
 
 	if (a->m[sort_metric] != b->m[sort_metric])
 		return a->m[sort_metric] < b->m[sort_metric] ? 1 : -1;
-	n = a->g->frames_len < b->g->frames_len ? a->g->frames_len : b->g->frames_len;
-	c = memcmp(a->g->frames, b->g->frames, n);
-	return c ? c : (a->g->frames_len > b->g->frames_len) - (a->g->frames_len < b->g->frames_len);
+	return ior_group_cmp_frames(a->g, b->g);
 }
 
 struct top_cli {
