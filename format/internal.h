@@ -3,7 +3,10 @@
 #ifndef IOR_FORMAT_INTERNAL_H
 #define IOR_FORMAT_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "format/ior_format.h"
 
 /* zstd frame magics (little-endian on disk) */
 #define IOR_ZSTD_MAGIC 0xFD2FB528u
@@ -27,6 +30,11 @@
 /* Header frames are small; anything bigger is damage. */
 #define IOR_HEADER_MAX (4u << 20)
 
+static inline bool ior_format_major_supported(unsigned major)
+{
+	return major >= IOR_FORMAT_MAJOR_OLDEST && major <= IOR_FORMAT_MAJOR;
+}
+
 /* Control records are CBOR maps; key 0 holds the type. */
 enum ior_ctl {
 	IOR_CTL_CHUNK = 1,
@@ -36,6 +44,7 @@ enum ior_ctl {
 	IOR_CTL_LOST = 5,
 	IOR_CTL_PROC = 6,
 	IOR_CTL_END = 7,
+	IOR_CTL_EVENTS = 8, /* 2.0: an event block (evblock.h) */
 	IOR_CTL_HEADER = 16,
 };
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The .ior recording format v1: writer and streaming reader.
+ * The .ior recording format: writer and streaming reader.
  *
  * format/SPEC.md is the normative description of the bytes; this header is the C API.
  * A recording is a sequence of zstd frames whose decompressed bytes form one CBOR
@@ -19,8 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IOR_FORMAT_MAJOR 1
-#define IOR_FORMAT_MINOR 1
+/* The version written; a reader reads every major from IOR_FORMAT_MAJOR_OLDEST on. */
+#define IOR_FORMAT_MAJOR 2
+#define IOR_FORMAT_MINOR 0
+#define IOR_FORMAT_MAJOR_OLDEST 1
 
 /* "not applicable" for fd, fd2: distinct from every real fd argument (-1 is a real one). */
 #define IOR_FD_NONE INT32_MIN

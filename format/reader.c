@@ -9,6 +9,7 @@
  * their batch and are applied to the caller's own table before the batch's records are
  * returned, so no table is shared between threads.
  */
+#include "format/internal.h"
 #include "format/ior_format.h"
 
 #include <errno.h>
@@ -272,7 +273,8 @@ static int check_magic(struct ior_reader *r)
 	errno = -err;
 	if (err == -EPROTONOSUPPORT)
 		return fail_open("recording format version %u.%u is not supported (this ior reads "
-				 "%u.x)", major, minor, IOR_FORMAT_MAJOR);
+				 "%u.x to %u.x)", major, minor, IOR_FORMAT_MAJOR_OLDEST,
+				 IOR_FORMAT_MAJOR);
 	return fail_open("%s", msg);
 }
 
@@ -286,7 +288,7 @@ static int read_header(struct ior_reader *r)
 		errno = errno == ENOMEM ? ENOMEM : EIO;
 		return fail_open("the recording's header is malformed");
 	}
-	if (r->hdr.major != IOR_FORMAT_MAJOR) {
+	if (!ior_format_major_supported(r->hdr.major)) {
 		errno = EPROTONOSUPPORT;
 		return fail_open("recording format version %u.%u is not supported", r->hdr.major,
 				 r->hdr.minor);

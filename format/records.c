@@ -242,9 +242,14 @@ static bool get_start(int64_t prev, struct cbor_in *in, int64_t *start)
 }
 
 /* A string id an event refers to must be defined (in this chunk, by the writer's rule). */
+static bool valid_str_id(struct ior_parser *r, uint32_t id)
+{
+	return id == IOR_STR_NONE || tables_string(&r->t, id, NULL);
+}
+
 static bool get_str_id(struct ior_parser *r, struct cbor_in *in, uint32_t *id)
 {
-	return get_u32(in, id) && (*id == 0 || tables_string(&r->t, *id, NULL));
+	return get_u32(in, id) && valid_str_id(r, *id);
 }
 
 /* bytes: a count, or null for "equal to the (positive) return value" */
@@ -406,6 +411,11 @@ static int apply_ctl(struct ior_parser *r, uint64_t type, const struct ctl *c,
 		    tables_define_thread(&r->t, c->v[1].u, (uint32_t)c->v[2].u, (uint32_t)c->v[3].u))
 			return -1;
 		return 0;
+	case IOR_CTL_EVENTS:
+		if (!r->chunk_has_base || !c->v[2].is_str ||
+		    !evb_decoder__open(&r->block, c->v[2].s, c->v[2].slen, c->v[1].u))
+			return -1;
+		return 0;
 	case IOR_CTL_SYNC:
 		r->st.sync_events = c->v[1].u;
 		return 0;
@@ -427,9 +437,32 @@ static int apply_ctl(struct ior_parser *r, uint64_t type, const struct ctl *c,
 	return 0; /* a record type of a later minor version */
 }
 
+/* The next event of the open block: 1, or 0 when it is malformed (rest of chunk skipped). */
+static int block_event(struct ior_parser *r, struct ior_record *rec)
+{
+	struct ior_event *ev = &rec->event;
+	uint64_t thread;
+
+	rec->type = IOR_REC_EVENT;
+	if (evb_decoder__next(&r->block, ev, &thread, &r->prev_start) &&
+	    tables_thread(&r->t, thread, &ev->pid, &ev->tid) && valid_str_id(r, ev->path) &&
+	    valid_str_id(r, ev->path2) && (r->block.left || evb_decoder__done(&r->block))) {
+		r->st.events++;
+		return 1;
+	}
+	r->block.left = 0;
+	r->cur.p = r->cur.end;
+	r->st.bad_chunks++;
+	warnf(r, "malformed event block in the chunk at byte %llu; rest of that chunk skipped",
+	      (unsigned long long)r->chunk_offset);
+	return 0;
+}
+
 /* The next record of the open chunk: 1 with *rec, 0 when the chunk is done. */
 int ior_parser__next(struct ior_parser *r, struct ior_record *rec)
 {
+	if (r->block.left)
+		return block_event(r, rec);
 	while (r->cur.p < r->cur.end) {
 		const uint8_t *at = r->cur.p;
 		unsigned major;
@@ -459,6 +492,8 @@ int ior_parser__next(struct ior_parser *r, struct ior_record *rec)
 			goto bad;
 		if (res > 0)
 			return 1;
+		if (r->block.left) /* an event block was opened */
+			return block_event(r, rec);
 		continue;
 bad:
 		r->st.bad_chunks++;
@@ -489,6 +524,7 @@ void ior_parser__open(struct ior_parser *r, const uint8_t *buf, size_t len, uint
 	r->chunk_buf = buf;
 	r->chunk_offset = offset;
 	r->chunk_has_base = false;
+	r->block.left = 0;
 }
 
 void ior_parser__finish(struct ior_parser *r, const struct ior_source_stats *src)

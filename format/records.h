@@ -13,12 +13,14 @@
 #include <stdint.h>
 
 #include "format/cbor.h"
+#include "format/evblock.h"
 #include "format/ior_format.h"
 #include "format/source.h"
 #include "format/tables.h"
 
 struct ior_parser {
 	struct cbor_in cur;
+	struct evb_decoder block; /* the event block being returned, if any */
 	const uint8_t *chunk_buf;
 	uint64_t chunk_offset;
 	bool chunk_has_base;

@@ -460,7 +460,7 @@ int ior_source__magic(struct ior_source *s, unsigned *major, unsigned *minor, co
 	*major = m[12] | m[13] << 8;
 	*minor = m[14] | m[15] << 8;
 	s->pos += IOR_MAGIC_LEN;
-	return *major == IOR_FORMAT_MAJOR ? 0 : -EPROTONOSUPPORT;
+	return ior_format_major_supported(*major) ? 0 : -EPROTONOSUPPORT;
 }
 
 int ior_source__header(struct ior_source *s, struct ior_chunk *c)

@@ -15,12 +15,11 @@
 
 #include "common/hash.h"
 #include "format/cbor.h"
+#include "format/evblock.h"
 #include "format/internal.h"
 
 /* Records are staged here and handed to zstd when it fills. */
 #define ENC_BUF (128u << 10)
-/* Worst-case encoded event without strings: array head + 13 fields. */
-#define EVENT_MAX (1 + IOR_EV_NFIELDS * CBOR_HEAD_MAX)
 #define CTL_MAX 160
 
 struct index_entry {
@@ -48,6 +47,7 @@ struct ior_writer {
 	bool in_chunk;
 	uint64_t seq;        /* current (or next) chunk number */
 	int64_t prev_start;  /* base of the next event's start-time delta */
+	struct evb_encoder block; /* events not yet staged */
 	uint64_t events, lost, bytes_written, max_bytes;
 	struct index_entry cur;
 	struct index_entry *index;
@@ -132,6 +132,29 @@ static int stage_reserve(struct ior_writer *w, size_t need)
 	return 0;
 }
 
+static void stage_commit(struct ior_writer *w, uint8_t *end)
+{
+	size_t n = (size_t)(end - (w->enc + w->enc_len));
+
+	w->enc_len += n;
+	w->chunk_raw += n;
+	w->raw_unflushed += n;
+}
+
+/*
+ * Stage the pending event block. Every record that is not an event, and the end of a
+ * chunk, comes after it: the file keeps the order in which records were appended.
+ */
+static int stage_block(struct ior_writer *w)
+{
+	if (!w->block.n)
+		return 0;
+	if (stage_reserve(w, evb_encoder__bound(&w->block)))
+		return w->err;
+	stage_commit(w, evb_encoder__emit(&w->block, w->enc + w->enc_len));
+	return 0;
+}
+
 static int chunk_begin(struct ior_writer *w)
 {
 	uint8_t *p;
@@ -156,7 +179,7 @@ static int chunk_end(struct ior_writer *w)
 {
 	uint8_t *p;
 
-	if (stage_reserve(w, CTL_MAX))
+	if (stage_block(w) || stage_reserve(w, CTL_MAX))
 		return w->err;
 	p = w->enc + w->enc_len;
 	*p++ = 0xa5; /* map(5) */
@@ -177,15 +200,6 @@ static int chunk_end(struct ior_writer *w)
 	return 0;
 }
 
-static void stage_commit(struct ior_writer *w, uint8_t *end)
-{
-	size_t n = (size_t)(end - (w->enc + w->enc_len));
-
-	w->enc_len += n;
-	w->chunk_raw += n;
-	w->raw_unflushed += n;
-}
-
 /*
  * Has the file reached max_bytes? Compressed output lags the records by up to a zstd
  * block, so when the uncompressed backlog alone could cross the limit, flush the block
@@ -195,8 +209,9 @@ static bool reached_max(struct ior_writer *w)
 {
 	if (!w->max_bytes)
 		return false;
-	if (w->in_chunk && w->bytes_written + w->raw_unflushed >= w->max_bytes &&
-	    compress_staged(w, ZSTD_e_flush))
+	if (w->in_chunk &&
+	    w->bytes_written + w->raw_unflushed + evb_encoder__bytes(&w->block) >= w->max_bytes &&
+	    (stage_block(w) || compress_staged(w, ZSTD_e_flush)))
 		return false; /* the error is sticky and reported by the caller */
 	return w->bytes_written >= w->max_bytes;
 }
@@ -283,90 +298,22 @@ static void note_time(struct ior_writer *w, int64_t t)
 		w->last_time = t;
 }
 
-/* How many event fields must be written: trailing fields at their default are dropped. */
-static unsigned event_nfields(const struct ior_event *ev)
-{
-	if (ev->str_flags)
-		return IOR_EV_STRFLAGS + 1;
-	if (ev->fd2 != IOR_FD_NONE)
-		return IOR_EV_FD2 + 1;
-	if (ev->path2)
-		return IOR_EV_PATH2 + 1;
-	if (ev->path)
-		return IOR_EV_PATH + 1;
-	if (ev->flags)
-		return IOR_EV_FLAGS + 1;
-	if (ev->aux)
-		return IOR_EV_AUX + 1;
-	if (ev->bytes)
-		return IOR_EV_BYTES + 1;
-	if (ev->fd != IOR_FD_NONE)
-		return IOR_EV_FD + 1;
-	return IOR_EV_MANDATORY;
-}
-
-static uint8_t *put_fd(uint8_t *p, int32_t fd)
-{
-	if (fd == IOR_FD_NONE) {
-		*p++ = CBOR_NULL;
-		return p;
-	}
-	return cbor_put_int(p, fd);
-}
-
-/* bytes equal to a positive return value (reads, writes) cost one byte: null. */
-static uint8_t *put_bytes(uint8_t *p, uint64_t bytes, int64_t ret)
-{
-	if (ret > 0 && bytes == (uint64_t)ret) {
-		*p++ = CBOR_NULL;
-		return p;
-	}
-	return cbor_put_uint(p, bytes);
-}
-
-static uint8_t *encode_event(uint8_t *p, const struct ior_event *ev, uint32_t thread,
-			     int64_t base)
-{
-	unsigned n = event_nfields(ev);
-
-	*p++ = (uint8_t)(0x80 | n); /* array(n), n <= 13 */
-	p = cbor_put_delta(p, ev->start_ns, base);
-	p = cbor_put_uint(p, ev->dur_ns);
-	p = cbor_put_uint(p, thread);
-	p = cbor_put_uint(p, ev->nr);
-	p = cbor_put_int(p, ev->ret);
-	if (n > IOR_EV_FD)
-		p = put_fd(p, ev->fd);
-	if (n > IOR_EV_BYTES)
-		p = put_bytes(p, ev->bytes, ev->ret);
-	if (n > IOR_EV_AUX)
-		p = cbor_put_uint(p, ev->aux);
-	if (n > IOR_EV_FLAGS)
-		p = cbor_put_uint(p, ev->flags);
-	if (n > IOR_EV_PATH)
-		p = cbor_put_uint(p, ev->path);
-	if (n > IOR_EV_PATH2)
-		p = cbor_put_uint(p, ev->path2);
-	if (n > IOR_EV_FD2)
-		p = put_fd(p, ev->fd2);
-	if (n > IOR_EV_STRFLAGS)
-		p = cbor_put_uint(p, ev->str_flags);
-	return p;
-}
-
 int ior_writer__append_event(struct ior_writer *w, const struct ior_event *ev)
 {
 	uint32_t thread;
-	int err = append_begin(w, EVENT_MAX);
+	int err = append_begin(w, 0);
 
 	if (err)
 		return err;
+	/* definitions are staged at once: ahead of the block that will use them */
 	if (define_string(w, ev->path) || define_string(w, ev->path2))
 		return w->err;
 	thread = define_thread(w, ev->pid, ev->tid);
-	if (!thread || stage_reserve(w, EVENT_MAX))
+	if (!thread)
 		return w->err;
-	stage_commit(w, encode_event(w->enc + w->enc_len, ev, thread, w->prev_start));
+	evb_encoder__add(&w->block, ev, thread, w->prev_start);
+	if (w->block.n == EVB_MAX_EVENTS && stage_block(w))
+		return w->err;
 	w->prev_start = ev->start_ns;
 	w->events++;
 	w->cur.events++;
@@ -399,7 +346,7 @@ int ior_writer__append_proc(struct ior_writer *w, const struct ior_proc *pr)
 
 	if (err)
 		return err;
-	if (define_string(w, pr->comm) || define_string(w, pr->path) ||
+	if (stage_block(w) || define_string(w, pr->comm) || define_string(w, pr->path) ||
 	    define_string(w, pr->path2) || stage_reserve(w, CTL_MAX))
 		return w->err;
 	start = w->enc + w->enc_len;
@@ -431,6 +378,8 @@ int ior_writer__append_lost(struct ior_writer *w, const struct ior_lost *l)
 
 	if (err)
 		return err;
+	if (stage_block(w) || stage_reserve(w, CTL_MAX))
+		return w->err;
 	start = w->enc + w->enc_len;
 	p = cbor_put_uint(cbor_put_uint(start + 1, 0), IOR_CTL_LOST);
 	p = put_kv_int(p, 1, l->time_ns, &n);
@@ -593,7 +542,7 @@ static int writer_init(struct ior_writer *w, const struct ior_writer_opts *opts)
 	w->enc = malloc(w->enc_cap);
 	w->out_cap = ZSTD_CStreamOutSize();
 	w->out = malloc(w->out_cap);
-	if (!w->cctx || !w->strings || !w->enc || !w->out)
+	if (!w->cctx || !w->strings || !w->enc || !w->out || evb_encoder__init(&w->block))
 		return -ENOMEM;
 	if (grow(&w->str_seen, &w->str_seen_cap, 1024, sizeof(uint64_t)))
 		return -ENOMEM;
@@ -637,7 +586,7 @@ static int append_end(struct ior_writer *w, const struct ior_end *end)
 		return w->err;
 	if (!w->in_chunk && chunk_begin(w))
 		return w->err;
-	if (stage_reserve(w, CTL_MAX))
+	if (stage_block(w) || stage_reserve(w, CTL_MAX))
 		return w->err;
 	p = w->enc + w->enc_len;
 	*p++ = 0xa5;
@@ -709,6 +658,7 @@ void ior_writer__abandon(struct ior_writer *w)
 	if (!w)
 		return;
 	ZSTD_freeCCtx(w->cctx);
+	evb_encoder__free(&w->block);
 	ior_intern__free(w->strings);
 	ior_u64map__free(&w->threads);
 	free(w->str_seen);

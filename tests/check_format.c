@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "format/evblock.h"
 #include "format/internal.h"
 #include "tests/t_recording.h"
 
@@ -173,36 +174,79 @@ static uint8_t *decompress_all(const uint8_t *buf, size_t len, size_t *out_len)
 	return out;
 }
 
-/* Check one event array decoded by libcbor against the written event. */
-static void oracle_event(cbor_item_t *it, const struct ior_event *w, int64_t *prev,
-			 uint64_t *thread_pid_tid)
+/*
+ * The reference reading of an event block's payload (SPEC.md "Event blocks"), written
+ * from the specification as plainly as possible, apart from format/evblock.c.
+ */
+struct ref_stream {
+	const uint8_t *p, *end;
+};
+
+static uint64_t ref_uint(struct ref_stream *s)
 {
-	size_t n = cbor_array_size(it);
-	cbor_item_t **f = cbor_array_handle(it);
+	uint64_t v = 0;
 
-	ck_assert_uint_ge(n, 5);
-	/* the time delta can exceed int64: recompute in modular arithmetic */
-	uint64_t d = cbor_get_int(f[0]);
-	int64_t start = cbor_isa_uint(f[0]) ? (int64_t)((uint64_t)*prev + d)
-					    : (int64_t)((uint64_t)*prev - d - 1);
+	for (unsigned shift = 0;; shift += 7) {
+		ck_assert_msg(s->p < s->end && shift < 70, "stream ends inside an integer");
+		v |= (uint64_t)(*s->p & 0x7f) << shift;
+		if (!(*s->p++ & 0x80))
+			return v;
+	}
+}
 
-	ck_assert_int_eq(start, w->start_ns);
-	*prev = start;
-	ck_assert_uint_eq(cbor_get_int(f[1]), w->dur_ns);
-	ck_assert_uint_eq(thread_pid_tid[cbor_get_int(f[2])], (uint64_t)w->pid << 32 | w->tid);
-	ck_assert_uint_eq(cbor_get_int(f[3]), w->nr);
-	ck_assert_int_eq(oracle_int(f[4]), w->ret);
-	if (n > 5 && !cbor_is_null(f[5]))
-		ck_assert_int_eq(oracle_int(f[5]), w->fd);
-	else
-		ck_assert_int_eq(w->fd, IOR_FD_NONE);
-	if (n > 6) /* null: equal to the positive return value */
-		ck_assert_uint_eq(cbor_is_null(f[6]) ? (uint64_t)w->ret : cbor_get_int(f[6]),
+static int64_t ref_int(struct ref_stream *s)
+{
+	uint64_t z = ref_uint(s);
+
+	return z & 1 ? -(int64_t)(z >> 1) - 1 : (int64_t)(z >> 1);
+}
+
+/* Check every event of one block, decoded by hand, against the written events. */
+static void oracle_block(cbor_item_t *payload, uint64_t n, const struct t_script *sc,
+			 size_t *ev, int64_t *prev, const uint64_t *thread_pid_tid)
+{
+	struct ref_stream head = { cbor_bytestring_handle(payload),
+				   cbor_bytestring_handle(payload) +
+					   cbor_bytestring_length(payload) };
+	struct ref_stream st[12];
+	uint64_t nstreams = ref_uint(&head), lens[12];
+	const uint8_t *data;
+
+	ck_assert_uint_eq(nstreams, 12);
+	for (int i = 0; i < 12; i++)
+		lens[i] = ref_uint(&head);
+	data = head.p;
+	for (int i = 0; i < 12; i++) {
+		st[i] = (struct ref_stream){ data, data + lens[i] };
+		data += lens[i];
+	}
+	ck_assert_ptr_eq(data, head.end);
+	ck_assert_uint_eq((uint64_t)(st[0].end - st[0].p), n);
+	for (uint64_t k = 0; k < n; k++) {
+		const struct ior_event *w;
+		unsigned shape = *st[0].p++;
+
+		while (sc->recs[*ev].type != IOR_REC_EVENT)
+			(*ev)++;
+		w = &sc->recs[(*ev)++].event;
+		*prev = (int64_t)((uint64_t)*prev + (uint64_t)ref_int(&st[1]));
+		ck_assert_int_eq(*prev, w->start_ns);
+		ck_assert_uint_eq(ref_uint(&st[2]), w->dur_ns);
+		ck_assert_uint_eq(thread_pid_tid[ref_uint(&st[3])], (uint64_t)w->pid << 32 | w->tid);
+		ck_assert_uint_eq(ref_uint(&st[4]), w->nr);
+		ck_assert_int_eq(ref_int(&st[5]), w->ret);
+		ck_assert_int_eq(shape & 1 ? ref_int(&st[6]) : IOR_FD_NONE, w->fd);
+		ck_assert_uint_eq(shape & 2 ? (uint64_t)w->ret : shape & 4 ? ref_uint(&st[7]) : 0,
 				  w->bytes);
-	if (n > 7)
-		ck_assert_uint_eq(cbor_get_int(f[7]), w->aux);
-	if (n > 8)
-		ck_assert_uint_eq(cbor_get_int(f[8]), w->flags);
+		ck_assert_uint_eq(shape & 8 ? ref_uint(&st[8]) : 0, w->aux);
+		ck_assert_uint_eq(shape & 16 ? ref_uint(&st[9]) : 0, w->flags);
+		ck_assert_uint_eq(shape & 32 ? ref_uint(&st[10]) : 0, w->path);
+		ck_assert_uint_eq(shape & 64 ? ref_uint(&st[11]) : 0, w->path2);
+		ck_assert_int_eq(shape & 64 ? ref_int(&st[11]) : IOR_FD_NONE, w->fd2);
+		ck_assert_uint_eq(shape & 64 ? ref_uint(&st[11]) : 0, w->str_flags);
+	}
+	for (int i = 0; i < 12; i++)
+		ck_assert_msg(st[i].p == st[i].end, "stream %d has bytes left", i);
 }
 
 static uint64_t map_get(cbor_item_t *m, uint64_t key, cbor_item_t **val)
@@ -237,16 +281,18 @@ START_TEST(test_libcbor_oracle)
 
 		ck_assert_msg(it && res.error.code == CBOR_ERR_NONE, "libcbor failed at %zu", off);
 		off += res.read;
-		if (cbor_isa_array(it)) {
-			while (s.recs[ev].type != IOR_REC_EVENT)
-				ev++;
-			oracle_event(it, &s.recs[ev++].event, &prev, threads);
-			nev++;
-		} else {
-			ck_assert(cbor_isa_map(it));
+		ck_assert(cbor_isa_map(it)); /* 2.x: events come in blocks */
+		{
 			uint64_t type = map_get(it, 0, &v);
 
-			if (type == IOR_CTL_CHUNK) {
+			if (type == IOR_CTL_EVENTS) {
+				uint64_t n = map_get(it, 1, &v);
+
+				map_get(it, 2, &v);
+				ck_assert(v && cbor_isa_bytestring(v));
+				oracle_block(v, n, &s, &ev, &prev, threads);
+				nev += n;
+			} else if (type == IOR_CTL_CHUNK) {
 				map_get(it, 2, &v);
 				prev = oracle_int(v);
 			} else if (type == IOR_CTL_THREAD) {
@@ -273,6 +319,124 @@ START_TEST(test_libcbor_oracle)
 	free(buf);
 	t_script_free(&s);
 	close(fd);
+}
+END_TEST
+
+/* ---- event blocks: every malformed payload is refused ----------------------------- */
+
+/*
+ * A block of n events from hex streams in payload order (shape, dt, dur, thread, nr,
+ * ret, fd, bytes, aux, flags, path, ext, then any streams of a later version). ok: how
+ * many events decode; done: whether every stream is then used up exactly.
+ */
+struct block_case {
+	const char *name;
+	uint64_t n;
+	unsigned nstreams;
+	const char *streams[13];
+	const char *trailing;
+	bool opens;
+	unsigned ok;
+	bool done;
+};
+
+static const struct block_case block_cases[] = {
+	{ "one plain event", 1, 12, { "00", "00", "05", "01", "00", "00" }, "", true, 1, true },
+	{ "too few streams", 1, 11, { "00", "00", "05", "01", "00", "00" }, "", false, 0, false },
+	{ "no events", 0, 12, { "" }, "", false, 0, false },
+	{ "shape length is not n", 2, 12, { "00", "00", "05", "01", "00", "00" }, "", false, 0,
+	  false },
+	{ "bytes after the streams", 1, 12, { "00", "00", "05", "01", "00", "00" }, "00", false,
+	  0, false },
+	{ "a later version's stream is skipped", 1, 13,
+	  { "00", "00", "05", "01", "00", "00", "", "", "", "", "", "", "aabb" }, "", true, 1,
+	  true },
+	{ "largest integer", 1, 12, { "00", "00", "ffffffffffffffffff01", "01", "00", "00" }, "",
+	  true, 1, true },
+	{ "largest integer, fast path", 1, 12,
+	  { "00", "00", "ffffffffffffffffff0100000000000000000000", "01", "00", "00" }, "", true,
+	  1, false },
+	{ "more than 64 bits", 1, 12, { "00", "00", "ffffffffffffffffff02", "01", "00", "00" },
+	  "", true, 0, false },
+	{ "more than 64 bits, fast path", 1, 12,
+	  { "00", "00", "ffffffffffffffffff0200000000000000000000", "01", "00", "00" }, "", true,
+	  0, false },
+	{ "eleven-byte integer, fast path", 1, 12,
+	  { "00", "00", "ffffffffffffffffffff0000000000000000000000", "01", "00", "00" }, "",
+	  true, 0, false },
+	{ "integer cut at the stream's end", 1, 12, { "00", "00", "80", "01", "00", "00" }, "",
+	  true, 0, false },
+	{ "fd flagged but missing", 1, 12, { "01", "00", "05", "01", "00", "00" }, "", true, 0,
+	  false },
+	{ "fd beyond int32", 1, 12, { "01", "00", "05", "01", "00", "00", "8080808010" }, "",
+	  true, 0, false },
+	{ "bytes equal to a return of 0", 1, 12, { "02", "00", "05", "01", "00", "00" }, "",
+	  true, 0, false },
+	{ "bytes equal to a return of 4", 1, 12, { "02", "00", "05", "01", "00", "08" }, "",
+	  true, 1, true },
+	{ "syscall number beyond uint32", 1, 12, { "00", "00", "05", "01", "8080808010", "00" },
+	  "", true, 0, false },
+	{ "a stream with bytes left", 1, 12, { "00", "00", "0506", "01", "00", "00" }, "", true, 1,
+	  false },
+	{ "reserved shape bit ignored", 1, 12, { "80", "00", "05", "01", "00", "00" }, "", true, 1,
+	  true },
+	{ "ext stream short", 1, 12,
+	  { "40", "00", "05", "01", "00", "00", "", "", "", "", "", "0001" }, "", true, 0,
+	  false },
+};
+
+static size_t unhex(const char *hex, uint8_t *out)
+{
+	size_t n = 0;
+
+	for (; hex && hex[0] && hex[1]; hex += 2) {
+		unsigned v;
+
+		ck_assert(sscanf(hex, "%2x", &v) == 1);
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+static size_t block_payload(const struct block_case *c, uint8_t *out)
+{
+	uint8_t data[512];
+	size_t len = 0, dlen = 0;
+
+	out[len++] = (uint8_t)c->nstreams;
+	for (unsigned i = 0; i < c->nstreams; i++) {
+		size_t n = unhex(c->streams[i], data + dlen);
+
+		out[len++] = (uint8_t)n; /* every test stream is shorter than 128 bytes */
+		dlen += n;
+	}
+	memcpy(out + len, data, dlen);
+	len += dlen;
+	return len + unhex(c->trailing, out + len);
+}
+
+START_TEST(test_block_malformed)
+{
+	const struct block_case *c = &block_cases[_i];
+	uint8_t payload[1024];
+	size_t len = block_payload(c, payload);
+	struct evb_decoder d;
+	struct ior_event ev;
+	uint64_t thread;
+	int64_t prev = 0;
+	unsigned ok = 0;
+
+	ck_assert_msg(evb_decoder__open(&d, payload, len, c->n) == c->opens, "%s: open", c->name);
+	if (!c->opens)
+		return;
+	while (ok < c->n && evb_decoder__next(&d, &ev, &thread, &prev))
+		ok++;
+	ck_assert_msg(ok == c->ok, "%s: %u events decoded, expected %u", c->name, ok, c->ok);
+	ck_assert_msg(evb_decoder__done(&d) == c->done, "%s: done", c->name);
+	if (strstr(c->name, "largest") && ok)
+		ck_assert_uint_eq(ev.dur_ns, UINT64_MAX);
+	if (strstr(c->name, "return of 4") && ok)
+		ck_assert_uint_eq(ev.bytes, 4);
 }
 END_TEST
 
@@ -465,12 +629,12 @@ START_TEST(test_other_major)
 	uint8_t *buf = small_file(&s, &len, 10);
 	int fd;
 
-	buf[12] = 2; /* the magic frame's major version */
+	buf[12] = IOR_FORMAT_MAJOR + 1; /* the magic frame's major version */
 	fd = t_memfd(buf, len);
 	errno = 0;
 	ck_assert_ptr_null(ior_reader__open(fd, NULL));
 	ck_assert_int_eq(errno, EPROTONOSUPPORT);
-	ck_assert_msg(strstr(ior_reader__open_error(), "version 2."), "%s",
+	ck_assert_msg(strstr(ior_reader__open_error(), "version 3."), "%s",
 		      ior_reader__open_error());
 	close(fd);
 	free(buf);
@@ -664,6 +828,8 @@ Suite *format_suite(void)
 	tcase_add_test(tc, test_header_roundtrip);
 	tcase_add_test(tc, test_header_selected);
 	tcase_add_test(tc, test_libcbor_oracle);
+	tcase_add_loop_test(tc, test_block_malformed, 0,
+			    (int)(sizeof(block_cases) / sizeof(block_cases[0])));
 	tcase_add_loop_test(tc, test_truncation_every_offset, 0, 2);
 	tcase_add_loop_test(tc, test_random_damage, 0, 2);
 	tcase_add_loop_test(tc, test_zero_tail, 0, 2);
