@@ -82,14 +82,6 @@ static inline uint8_t *cbor_put_int(uint8_t *p, int64_t v)
 	return cbor_put_head(p, CBOR_NINT, ~(uint64_t)v);
 }
 
-/* The signed difference a - b of two int64 values, which may not fit an int64. */
-static inline uint8_t *cbor_put_delta(uint8_t *p, int64_t a, int64_t b)
-{
-	if (a >= b)
-		return cbor_put_head(p, CBOR_UINT, (uint64_t)a - (uint64_t)b);
-	return cbor_put_head(p, CBOR_NINT, (uint64_t)b - (uint64_t)a - 1);
-}
-
 static inline uint8_t *cbor_put_bytes(uint8_t *p, unsigned major, const void *s, size_t len)
 {
 	p = cbor_put_head(p, major, len);
