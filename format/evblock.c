@@ -226,9 +226,19 @@ static bool get_fd(struct evb_cursor *c, int32_t *fd)
 	return true;
 }
 
+/* After the last event: every stream must be used up exactly. */
+static bool streams_used_up(const struct evb_decoder *d)
+{
+	for (int i = 0; i < EVB_NSTREAMS; i++)
+		if (d->s[i].p != d->s[i].end)
+			return false;
+	return true;
+}
+
+/* Nothing is opened unless the whole layout is valid: d is only written on success. */
 bool evb_decoder__open(struct evb_decoder *d, const uint8_t *payload, size_t len, uint64_t n)
 {
-	struct evb_cursor in = { payload, payload + len };
+	struct evb_cursor in = { payload, payload + len }, s[EVB_NSTREAMS];
 	uint64_t nstreams, slen[EVB_NSTREAMS], extra = 0;
 
 	if (!get_var(&in, &nstreams) || nstreams < EVB_NSTREAMS || nstreams > 64)
@@ -246,13 +256,13 @@ bool evb_decoder__open(struct evb_decoder *d, const uint8_t *payload, size_t len
 	for (int i = 0; i < EVB_NSTREAMS; i++) {
 		if (slen[i] > (uint64_t)(in.end - in.p))
 			return false;
-		d->s[i] = (struct evb_cursor){ in.p, in.p + slen[i] };
+		s[i] = (struct evb_cursor){ in.p, in.p + slen[i] };
 		in.p += slen[i];
 	}
 	/* one shape byte per event, and nothing after the streams */
 	if (n == 0 || slen[EVB_SHAPE] != n || extra != (uint64_t)(in.end - in.p))
 		return false;
-	d->left = n;
+	memcpy(d->s, s, sizeof(s));
 	return true;
 }
 
@@ -285,7 +295,7 @@ bool evb_decoder__next(struct evb_decoder *d, struct ior_event *ev, uint64_t *th
 	uint64_t dt, nr, ret;
 	unsigned shape;
 
-	if (!d->left || d->s[EVB_SHAPE].p == d->s[EVB_SHAPE].end)
+	if (!evb_decoder__pending(d))
 		return false;
 	shape = *d->s[EVB_SHAPE].p++;
 	*ev = (struct ior_event){ .fd = IOR_FD_NONE, .fd2 = IOR_FD_NONE };
@@ -297,15 +307,8 @@ bool evb_decoder__next(struct evb_decoder *d, struct ior_event *ev, uint64_t *th
 	ev->ret = unzigzag(ret);
 	if (!optional_values(d, shape, ev))
 		return false;
+	if (!evb_decoder__pending(d) && !streams_used_up(d))
+		return false;
 	*prev_start = ev->start_ns = (int64_t)((uint64_t)*prev_start + (uint64_t)unzigzag(dt));
-	d->left--;
 	return true;
-}
-
-bool evb_decoder__done(const struct evb_decoder *d)
-{
-	for (int i = 0; i < EVB_NSTREAMS; i++)
-		if (d->s[i].p != d->s[i].end)
-			return false;
-	return !d->left;
 }

@@ -17,6 +17,12 @@
 #include "format/ior_format.h"
 
 #define EVB_MAX_EVENTS 1024u
+/*
+ * Most packed bytes one event can take: the shape byte, ten bytes for each 64-bit value
+ * (dt, dur, ret, bytes, aux, flags), five for each 32-bit one (thread, nr, fd, path, and
+ * the ext stream's path2, fd2, str_flags).
+ */
+#define EVB_EVENT_MAX (1 + 6 * 10 + 4 * 5 + 3 * 5)
 
 /* The streams of a block, in payload order. */
 enum evb_stream {
@@ -79,21 +85,31 @@ struct evb_cursor {
 };
 
 struct evb_decoder {
-	struct evb_cursor s[EVB_NSTREAMS];
-	uint64_t left; /* events not yet decoded */
+	struct evb_cursor s[EVB_NSTREAMS]; /* s[EVB_SHAPE] counts the events left */
 };
+
+/* Events of the open block not yet returned (0 when none is open). */
+static inline size_t evb_decoder__pending(const struct evb_decoder *d)
+{
+	return (size_t)(d->s[EVB_SHAPE].end - d->s[EVB_SHAPE].p);
+}
+
+/* Drop the rest of the open block. */
+static inline void evb_decoder__stop(struct evb_decoder *d)
+{
+	d->s[EVB_SHAPE].p = d->s[EVB_SHAPE].end;
+}
 
 /* Start on a block's payload of n events. false when its layout is malformed. */
 bool evb_decoder__open(struct evb_decoder *d, const uint8_t *payload, size_t len, uint64_t n);
 
 /*
  * The next event: every field but pid/tid, whose thread id is put in *thread; the start
- * time is *prev_start plus the delta, and *prev_start is updated. false when malformed.
+ * time is *prev_start plus the delta, and *prev_start is updated. false when malformed
+ * (a value out of range, a stream cut short, or at the last event a stream with bytes
+ * left); the caller then drops the block with evb_decoder__stop().
  */
 bool evb_decoder__next(struct evb_decoder *d, struct ior_event *ev, uint64_t *thread,
 		       int64_t *prev_start);
-
-/* After the last event: was every stream used up exactly? */
-bool evb_decoder__done(const struct evb_decoder *d);
 
 #endif /* IOR_FORMAT_EVBLOCK_H */

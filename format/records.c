@@ -437,6 +437,17 @@ static int apply_ctl(struct ior_parser *r, uint64_t type, const struct ctl *c,
 	return 0; /* a record type of a later minor version */
 }
 
+/* A malformed record at `at` ends its chunk: the records before it stand. Returns 0. */
+static int skip_chunk(struct ior_parser *r, const uint8_t *at)
+{
+	evb_decoder__stop(&r->block);
+	r->cur.p = r->cur.end;
+	r->st.bad_chunks++;
+	warnf(r, "malformed record at byte %zu of the chunk at byte %llu; rest of that chunk "
+		 "skipped", (size_t)(at - r->chunk_buf), (unsigned long long)r->chunk_offset);
+	return 0;
+}
+
 /* The next event of the open block: 1, or 0 when it is malformed (rest of chunk skipped). */
 static int block_event(struct ior_parser *r, struct ior_record *rec)
 {
@@ -446,22 +457,17 @@ static int block_event(struct ior_parser *r, struct ior_record *rec)
 	rec->type = IOR_REC_EVENT;
 	if (evb_decoder__next(&r->block, ev, &thread, &r->prev_start) &&
 	    tables_thread(&r->t, thread, &ev->pid, &ev->tid) && valid_str_id(r, ev->path) &&
-	    valid_str_id(r, ev->path2) && (r->block.left || evb_decoder__done(&r->block))) {
+	    valid_str_id(r, ev->path2)) {
 		r->st.events++;
 		return 1;
 	}
-	r->block.left = 0;
-	r->cur.p = r->cur.end;
-	r->st.bad_chunks++;
-	warnf(r, "malformed event block in the chunk at byte %llu; rest of that chunk skipped",
-	      (unsigned long long)r->chunk_offset);
-	return 0;
+	return skip_chunk(r, r->block_at);
 }
 
 /* The next record of the open chunk: 1 with *rec, 0 when the chunk is done. */
 int ior_parser__next(struct ior_parser *r, struct ior_record *rec)
 {
-	if (r->block.left)
+	if (evb_decoder__pending(&r->block))
 		return block_event(r, rec);
 	while (r->cur.p < r->cur.end) {
 		const uint8_t *at = r->cur.p;
@@ -492,15 +498,13 @@ int ior_parser__next(struct ior_parser *r, struct ior_record *rec)
 			goto bad;
 		if (res > 0)
 			return 1;
-		if (r->block.left) /* an event block was opened */
+		if (evb_decoder__pending(&r->block)) { /* an event block was opened */
+			r->block_at = at;
 			return block_event(r, rec);
+		}
 		continue;
 bad:
-		r->st.bad_chunks++;
-		warnf(r, "malformed record at byte %zu of the chunk at byte %llu; rest of that "
-			 "chunk skipped", (size_t)(at - r->chunk_buf),
-		      (unsigned long long)r->chunk_offset);
-		return 0;
+		return skip_chunk(r, at);
 	}
 	return 0;
 }
@@ -524,7 +528,7 @@ void ior_parser__open(struct ior_parser *r, const uint8_t *buf, size_t len, uint
 	r->chunk_buf = buf;
 	r->chunk_offset = offset;
 	r->chunk_has_base = false;
-	r->block.left = 0;
+	evb_decoder__stop(&r->block);
 }
 
 void ior_parser__finish(struct ior_parser *r, const struct ior_source_stats *src)

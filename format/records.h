@@ -21,6 +21,7 @@
 struct ior_parser {
 	struct cbor_in cur;
 	struct evb_decoder block; /* the event block being returned, if any */
+	const uint8_t *block_at;  /* where its record starts, for warnings */
 	const uint8_t *chunk_buf;
 	uint64_t chunk_offset;
 	bool chunk_has_base;

@@ -207,17 +207,23 @@ static int chunk_end(struct ior_writer *w)
  */
 static bool reached_max(struct ior_writer *w)
 {
+	uint64_t backlog = w->bytes_written + w->raw_unflushed;
+
 	if (!w->max_bytes)
 		return false;
-	if (w->in_chunk &&
-	    w->bytes_written + w->raw_unflushed + evb_encoder__bytes(&w->block) >= w->max_bytes &&
+	/* the pending block's exact size only matters near the limit; bound it first */
+	if (w->in_chunk && backlog + (uint64_t)w->block.n * EVB_EVENT_MAX >= w->max_bytes &&
+	    backlog + evb_encoder__bytes(&w->block) >= w->max_bytes &&
 	    (stage_block(w) || compress_staged(w, ZSTD_e_flush)))
 		return false; /* the error is sticky and reported by the caller */
 	return w->bytes_written >= w->max_bytes;
 }
 
-/* Common preamble of every append: errors, size limit, chunk boundaries. */
-static int append_begin(struct ior_writer *w, size_t need)
+/*
+ * Common preamble of every append: errors, size limit, chunk boundaries. A record that
+ * is not an event comes after the events appended before it: the pending block first.
+ */
+static int append_begin(struct ior_writer *w, bool event)
 {
 	if (w->err)
 		return w->err;
@@ -229,7 +235,7 @@ static int append_begin(struct ior_writer *w, size_t need)
 		return w->err;
 	if (!w->in_chunk && chunk_begin(w))
 		return w->err;
-	return stage_reserve(w, need);
+	return event ? 0 : stage_block(w);
 }
 
 /* Emit the definition of string id unless this chunk already has it. */
@@ -301,7 +307,7 @@ static void note_time(struct ior_writer *w, int64_t t)
 int ior_writer__append_event(struct ior_writer *w, const struct ior_event *ev)
 {
 	uint32_t thread;
-	int err = append_begin(w, 0);
+	int err = append_begin(w, true);
 
 	if (err)
 		return err;
@@ -342,11 +348,11 @@ int ior_writer__append_proc(struct ior_writer *w, const struct ior_proc *pr)
 {
 	uint8_t *start, *p;
 	unsigned n = 2;
-	int err = append_begin(w, CTL_MAX);
+	int err = append_begin(w, false);
 
 	if (err)
 		return err;
-	if (stage_block(w) || define_string(w, pr->comm) || define_string(w, pr->path) ||
+	if (define_string(w, pr->comm) || define_string(w, pr->path) ||
 	    define_string(w, pr->path2) || stage_reserve(w, CTL_MAX))
 		return w->err;
 	start = w->enc + w->enc_len;
@@ -374,11 +380,11 @@ int ior_writer__append_lost(struct ior_writer *w, const struct ior_lost *l)
 {
 	uint8_t *start, *p;
 	unsigned n = 1;
-	int err = append_begin(w, CTL_MAX);
+	int err = append_begin(w, false);
 
 	if (err)
 		return err;
-	if (stage_block(w) || stage_reserve(w, CTL_MAX))
+	if (stage_reserve(w, CTL_MAX))
 		return w->err;
 	start = w->enc + w->enc_len;
 	p = cbor_put_uint(cbor_put_uint(start + 1, 0), IOR_CTL_LOST);
