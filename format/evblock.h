@@ -17,6 +17,8 @@
 #include "format/ior_format.h"
 
 #define EVB_MAX_EVENTS 1024u
+/* Events decoded at a time for the best speed: their records fit the L1 cache. */
+#define EVB_STEP 128u
 /*
  * Most packed bytes one event can take: the shape byte, ten bytes for each 64-bit value
  * (dt, dur, ret, bytes, aux, flags), five for each 32-bit one (thread, nr, fd, path, and
@@ -104,12 +106,14 @@ static inline void evb_decoder__stop(struct evb_decoder *d)
 bool evb_decoder__open(struct evb_decoder *d, const uint8_t *payload, size_t len, uint64_t n);
 
 /*
- * The next event: every field but pid/tid, whose thread id is put in *thread; the start
- * time is *prev_start plus the delta, and *prev_start is updated. false when malformed
- * (a value out of range, a stream cut short, or at the last event a stream with bytes
- * left); the caller then drops the block with evb_decoder__stop().
+ * Decode up to max of the open block's next events into ev[0..max): every field but
+ * pid, with the event's thread id in tid (the caller resolves it); start times follow
+ * *prev_start, which is left at the last returned event's. Returns how many were
+ * decoded. Fewer than min(max, pending) means the next event is malformed (a value out
+ * of range, a stream cut short, or at the last event a stream with bytes left): the
+ * decoder has then stopped, and the events returned before it stand.
  */
-bool evb_decoder__next(struct evb_decoder *d, struct ior_event *ev, uint64_t *thread,
-		       int64_t *prev_start);
+size_t evb_decoder__decode(struct evb_decoder *d, struct ior_event *ev, size_t max,
+			   int64_t *prev_start);
 
 #endif /* IOR_FORMAT_EVBLOCK_H */

@@ -230,6 +230,7 @@ enum ior_record_type {
 	IOR_REC_PROC = 2,
 	IOR_REC_LOST = 3,
 	IOR_REC_END = 4,
+	IOR_REC_EVENTS = 5, /* a run of events: ior_reader__next_run() only */
 };
 
 struct ior_record {
@@ -239,6 +240,10 @@ struct ior_record {
 		struct ior_proc proc;
 		struct ior_lost lost;
 		struct ior_end end;
+		struct {
+			const struct ior_event *v;
+			size_t n; /* >= 1 */
+		} events;
 	};
 };
 
@@ -275,6 +280,14 @@ const struct ior_header *ior_reader__header(const struct ior_reader *r);
  * parts are skipped, counted in the stats and described by ior_reader__warning().
  */
 int ior_reader__next(struct ior_reader *r, struct ior_record *rec);
+
+/*
+ * Like ior_reader__next(), but consecutive events come as runs, the fastest way to read
+ * them: rec->type IOR_REC_EVENTS with rec->events.v[0 .. rec->events.n), valid until
+ * the next call on r. Every other record comes as from ior_reader__next(); the two calls
+ * may be mixed, and return the same records in the same order.
+ */
+int ior_reader__next_run(struct ior_reader *r, struct ior_record *rec);
 
 /*
  * The bytes of string id (len in *len); NULL for IOR_STR_NONE or an unknown id. Valid

@@ -24,7 +24,10 @@
 #include "format/tables.h"
 
 #define BATCH_RECORDS 8192
+#define BATCH_EVENTS 8192
 #define NBATCHES 3
+/* Events decoded at a time without a thread: two steps of the block decoder. */
+#define RUN_EVENTS (2 * EVB_STEP)
 
 struct strdef {
 	uint32_t id;
@@ -33,8 +36,10 @@ struct strdef {
 };
 
 struct batch {
-	struct ior_record *recs;
+	struct ior_record *recs; /* runs of events point into evs */
 	size_t n, pos;
+	struct ior_event *evs;
+	size_t nev;
 	struct strdef *defs;
 	size_t ndefs, defs_cap;
 	char *bytes;
@@ -62,6 +67,9 @@ struct ior_reader {
 	pthread_mutex_t lock;
 	pthread_cond_t not_full, not_empty;
 	struct batch *cur;    /* being consumed */
+	struct ior_event *run_buf; /* without a thread: events are decoded here */
+	const struct ior_event *run; /* the run ior_reader__next() returns one by one */
+	size_t run_n, run_pos;
 	struct ior_chunk hdr_chunk;
 	struct ior_header hdr;
 	struct reader_tables t; /* the consumer's strings and the header */
@@ -83,12 +91,14 @@ const char *ior_reader__open_error(void)
 static int batch_init(struct batch *b)
 {
 	b->recs = malloc(BATCH_RECORDS * sizeof(*b->recs));
-	return b->recs ? 0 : -ENOMEM;
+	b->evs = malloc(BATCH_EVENTS * sizeof(*b->evs));
+	return b->recs && b->evs ? 0 : -ENOMEM;
 }
 
 static void batch_free(struct batch *b)
 {
 	free(b->recs);
+	free(b->evs);
 	free(b->defs);
 	free(b->bytes);
 }
@@ -131,9 +141,11 @@ static void produce(struct producer *p, struct batch *b)
 {
 	int status = 1;
 
-	b->n = b->pos = b->ndefs = b->blen = 0;
+	b->n = b->pos = b->nev = b->ndefs = b->blen = 0;
 	p->cur = b;
-	while (b->n < BATCH_RECORDS) {
+	while (b->n < BATCH_RECORDS && b->nev < BATCH_EVENTS) {
+		struct ior_record *rec = &b->recs[b->n];
+
 		if (!p->chunk_open) {
 			status = ior_source__next(p->src, &p->chunk);
 			if (status <= 0)
@@ -141,10 +153,13 @@ static void produce(struct producer *p, struct batch *b)
 			ior_parser__open(&p->parser, p->chunk.buf, p->chunk.len, p->chunk.offset);
 			p->chunk_open = true;
 		}
-		if (ior_parser__next(&p->parser, &b->recs[b->n]) > 0)
-			b->n++;
-		else
+		if (ior_parser__next(&p->parser, rec, b->evs + b->nev, BATCH_EVENTS - b->nev) <= 0) {
 			p->chunk_open = false;
+			continue;
+		}
+		if (rec->type == IOR_REC_EVENTS)
+			b->nev += rec->events.n;
+		b->n++;
 	}
 	/* a batch with records is returned first; the end comes with the next one */
 	b->status = b->n ? 1 : status;
@@ -310,6 +325,9 @@ static int setup(struct ior_reader *r, int fd, const struct ior_reader_opts *opt
 	err = r->p.src ? 0 : -ENOMEM;
 	for (int i = 0; i < NBATCHES && !err && opts && opts->threads; i++)
 		err = batch_init(&r->batches[i]); /* batches only carry work between threads */
+	if (!err && !(opts && opts->threads) &&
+	    !(r->run_buf = malloc(RUN_EVENTS * sizeof(*r->run_buf))))
+		err = -ENOMEM;
 	if (err) {
 		errno = ENOMEM;
 		return fail_open("%s", strerror(ENOMEM));
@@ -362,7 +380,7 @@ static void finish(struct ior_reader *r, const struct batch *b)
 	r->st = r->p.parser.st; /* finish may mark the file truncated */
 }
 
-/* Without a thread, records are decoded straight into the caller's: no batch, no copy. */
+/* Without a thread, records are decoded straight into the caller's, events into run_buf. */
 static int next_direct(struct ior_reader *r, struct ior_record *rec)
 {
 	struct producer *p = &r->p;
@@ -385,7 +403,7 @@ static int next_direct(struct ior_reader *r, struct ior_record *rec)
 			ior_parser__open(&p->parser, p->chunk.buf, p->chunk.len, p->chunk.offset);
 			p->chunk_open = true;
 		}
-		if (ior_parser__next(&p->parser, rec) > 0) {
+		if (ior_parser__next(&p->parser, rec, r->run_buf, RUN_EVENTS) > 0) {
 			r->st = p->parser.st;
 			return 1;
 		}
@@ -393,10 +411,9 @@ static int next_direct(struct ior_reader *r, struct ior_record *rec)
 	}
 }
 
-int ior_reader__next(struct ior_reader *r, struct ior_record *rec)
+/* The next record of the decoding thread's batches. */
+static int next_threaded(struct ior_reader *r, struct ior_record *rec)
 {
-	if (!r->threaded)
-		return next_direct(r, rec);
 	for (;;) {
 		struct batch *b = r->cur;
 
@@ -421,6 +438,38 @@ int ior_reader__next(struct ior_reader *r, struct ior_record *rec)
 			return -ENOMEM;
 		r->cur = b;
 	}
+}
+
+int ior_reader__next_run(struct ior_reader *r, struct ior_record *rec)
+{
+	if (r->run_pos < r->run_n) { /* what ior_reader__next() left of a run */
+		rec->type = IOR_REC_EVENTS;
+		rec->events.v = r->run + r->run_pos;
+		rec->events.n = r->run_n - r->run_pos;
+		r->run_pos = r->run_n;
+		return 1;
+	}
+	return r->threaded ? next_threaded(r, rec) : next_direct(r, rec);
+}
+
+int ior_reader__next(struct ior_reader *r, struct ior_record *rec)
+{
+	int res;
+
+	if (r->run_pos < r->run_n) {
+		rec->type = IOR_REC_EVENT;
+		rec->event = r->run[r->run_pos++];
+		return 1;
+	}
+	res = ior_reader__next_run(r, rec);
+	if (res > 0 && rec->type == IOR_REC_EVENTS) {
+		r->run = rec->events.v; /* rec->event overlays rec->events */
+		r->run_n = rec->events.n;
+		r->run_pos = 1;
+		rec->type = IOR_REC_EVENT;
+		rec->event = r->run[0];
+	}
+	return res;
 }
 
 const char *ior_reader__string(const struct ior_reader *r, uint32_t id, size_t *len)
@@ -459,6 +508,7 @@ void ior_reader__close(struct ior_reader *r)
 	ior_source__free(r->p.src);
 	ior_chunk__free(&r->p.chunk);
 	ior_chunk__free(&r->hdr_chunk);
+	free(r->run_buf);
 	for (int i = 0; i < NBATCHES; i++)
 		batch_free(&r->batches[i]);
 	tables_free(&r->t);

@@ -244,7 +244,7 @@ static bool get_start(int64_t prev, struct cbor_in *in, int64_t *start)
 /* A string id an event refers to must be defined (in this chunk, by the writer's rule). */
 static bool valid_str_id(struct ior_parser *r, uint32_t id)
 {
-	return id == IOR_STR_NONE || tables_string(&r->t, id, NULL);
+	return id == IOR_STR_NONE || tables_has_string(&r->t, id);
 }
 
 static bool get_str_id(struct ior_parser *r, struct cbor_in *in, uint32_t *id)
@@ -441,6 +441,7 @@ static int apply_ctl(struct ior_parser *r, uint64_t type, const struct ctl *c,
 static int skip_chunk(struct ior_parser *r, const uint8_t *at)
 {
 	evb_decoder__stop(&r->block);
+	r->block_bad = false;
 	r->cur.p = r->cur.end;
 	r->st.bad_chunks++;
 	warnf(r, "malformed record at byte %zu of the chunk at byte %llu; rest of that chunk "
@@ -448,27 +449,63 @@ static int skip_chunk(struct ior_parser *r, const uint8_t *at)
 	return 0;
 }
 
-/* The next event of the open block: 1, or 0 when it is malformed (rest of chunk skipped). */
-static int block_event(struct ior_parser *r, struct ior_record *rec)
+/* A malformed event ends its block and its chunk. */
+static int skip_block(struct ior_parser *r)
 {
-	struct ior_event *ev = &rec->event;
-	uint64_t thread;
-
-	rec->type = IOR_REC_EVENT;
-	if (evb_decoder__next(&r->block, ev, &thread, &r->prev_start) &&
-	    tables_thread(&r->t, thread, &ev->pid, &ev->tid) && valid_str_id(r, ev->path) &&
-	    valid_str_id(r, ev->path2)) {
-		r->st.events++;
-		return 1;
-	}
 	return skip_chunk(r, r->block_at);
 }
 
-/* The next record of the open chunk: 1 with *rec, 0 when the chunk is done. */
-int ior_parser__next(struct ior_parser *r, struct ior_record *rec)
+/* Resolve an event's thread id (in tid) and check its string ids. */
+static bool resolve_event(struct ior_parser *r, struct ior_event *ev)
 {
+	return tables_thread(&r->t, ev->tid, &ev->pid, &ev->tid) && valid_str_id(r, ev->path) &&
+	       valid_str_id(r, ev->path2);
+}
+
+/*
+ * The open block's next events, up to cap, into buf: 1 with a run in *rec. A malformed
+ * event ends the run before it; the next call skips the rest of the chunk (returns 0).
+ */
+static int block_events(struct ior_parser *r, struct ior_record *rec, struct ior_event *buf,
+			size_t cap)
+{
+	size_t done = 0;
+
+	while (done < cap && evb_decoder__pending(&r->block)) {
+		size_t want = cap - done < EVB_STEP ? cap - done : EVB_STEP;
+		size_t n, i = 0;
+
+		if (want > evb_decoder__pending(&r->block))
+			want = evb_decoder__pending(&r->block);
+		n = evb_decoder__decode(&r->block, buf + done, want, &r->prev_start);
+		while (i < n && resolve_event(r, &buf[done + i]))
+			i++;
+		done += i;
+		if (i < want) { /* decoding or resolving failed at buf[done] */
+			r->block_bad = true;
+			evb_decoder__stop(&r->block);
+			break;
+		}
+	}
+	if (!done)
+		return skip_block(r);
+	if (r->block_bad)
+		r->prev_start = buf[done - 1].start_ns;
+	r->st.events += done;
+	rec->type = IOR_REC_EVENTS;
+	rec->events.v = buf;
+	rec->events.n = done;
+	return 1;
+}
+
+/* The next record of the open chunk: 1 with *rec, 0 when the chunk is done. */
+int ior_parser__next(struct ior_parser *r, struct ior_record *rec, struct ior_event *buf,
+		     size_t cap)
+{
+	if (r->block_bad)
+		return skip_block(r);
 	if (evb_decoder__pending(&r->block))
-		return block_event(r, rec);
+		return block_events(r, rec, buf, cap);
 	while (r->cur.p < r->cur.end) {
 		const uint8_t *at = r->cur.p;
 		unsigned major;
@@ -479,10 +516,12 @@ int ior_parser__next(struct ior_parser *r, struct ior_record *rec)
 		if (!cbor_get_head(&r->cur, &major, &n))
 			goto bad;
 		if (major == CBOR_ARRAY) {
-			rec->type = IOR_REC_EVENT;
-			if (!parse_event(r, n, &rec->event))
+			if (!parse_event(r, n, buf))
 				goto bad;
 			r->st.events++;
+			rec->type = IOR_REC_EVENTS;
+			rec->events.v = buf;
+			rec->events.n = 1;
 			return 1;
 		}
 		if (major != CBOR_MAP) {
@@ -500,7 +539,7 @@ int ior_parser__next(struct ior_parser *r, struct ior_record *rec)
 			return 1;
 		if (evb_decoder__pending(&r->block)) { /* an event block was opened */
 			r->block_at = at;
-			return block_event(r, rec);
+			return block_events(r, rec, buf, cap);
 		}
 		continue;
 bad:
@@ -528,6 +567,7 @@ void ior_parser__open(struct ior_parser *r, const uint8_t *buf, size_t len, uint
 	r->chunk_buf = buf;
 	r->chunk_offset = offset;
 	r->chunk_has_base = false;
+	r->block_bad = false;
 	evb_decoder__stop(&r->block);
 }
 

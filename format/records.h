@@ -22,6 +22,7 @@ struct ior_parser {
 	struct cbor_in cur;
 	struct evb_decoder block; /* the event block being returned, if any */
 	const uint8_t *block_at;  /* where its record starts, for warnings */
+	bool block_bad;           /* its next event is malformed */
 	const uint8_t *chunk_buf;
 	uint64_t chunk_offset;
 	bool chunk_has_base;
@@ -40,8 +41,12 @@ void ior_parser__free(struct ior_parser *r);
 /* Start on a verified chunk's bytes (which must stay valid while it is parsed). */
 void ior_parser__open(struct ior_parser *r, const uint8_t *buf, size_t len, uint64_t offset);
 
-/* The next record of the open chunk: 1, or 0 when the chunk is done (or malformed). */
-int ior_parser__next(struct ior_parser *r, struct ior_record *rec);
+/*
+ * The next record of the open chunk: 1, or 0 when the chunk is done (or malformed).
+ * Events come as runs (IOR_REC_EVENTS) of up to cap (>= 1) decoded into buf.
+ */
+int ior_parser__next(struct ior_parser *r, struct ior_record *rec, struct ior_event *buf,
+		     size_t cap);
 
 /* At the end of the input: the warnings about an unfinished or cut recording. */
 void ior_parser__finish(struct ior_parser *r, const struct ior_source_stats *src);

@@ -196,18 +196,11 @@ int tables_define_thread(struct reader_tables *t, uint64_t id, uint32_t pid, uin
 	return 0;
 }
 
-bool tables_thread(struct reader_tables *t, uint64_t id, uint32_t *pid, uint32_t *tid)
+/* Ids beyond the small array: a hostile id cannot force a huge one. */
+bool tables_thread_large(struct reader_tables *t, uint64_t id, uint32_t *pid, uint32_t *tid)
 {
-	uint64_t *slot;
+	uint64_t *slot = id >= TABLES_SMALL_IDS ? ior_u64map__find(&t->threads, id) : NULL;
 
-	if (id < t->thr_small_n) {
-		if (!t->thr_small_set[id])
-			return false;
-		*pid = t->thr_small[id].pid;
-		*tid = t->thr_small[id].tid;
-		return true;
-	}
-	slot = id >= TABLES_SMALL_IDS ? ior_u64map__find(&t->threads, id) : NULL;
 	if (!slot)
 		return false;
 	*pid = (uint32_t)(*slot >> 32);

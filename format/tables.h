@@ -60,8 +60,26 @@ int tables_define_string(struct reader_tables *t, uint64_t id, const void *s, si
 const char *tables_string(const struct reader_tables *t, uint32_t id, size_t *len);
 
 int tables_define_thread(struct reader_tables *t, uint64_t id, uint32_t pid, uint32_t tid);
-/* false when id is not defined */
-bool tables_thread(struct reader_tables *t, uint64_t id, uint32_t *pid, uint32_t *tid);
+bool tables_thread_large(struct reader_tables *t, uint64_t id, uint32_t *pid, uint32_t *tid);
+
+/* false when id is not defined. Inline: the reader looks up a thread per event. */
+static inline bool tables_thread(struct reader_tables *t, uint64_t id, uint32_t *pid,
+				 uint32_t *tid)
+{
+	if (id >= t->thr_small_n)
+		return tables_thread_large(t, id, pid, tid);
+	if (!t->thr_small_set[id])
+		return false;
+	*pid = t->thr_small[id].pid;
+	*tid = t->thr_small[id].tid;
+	return true;
+}
+
+/* Whether string id is defined; inline like tables_thread(). */
+static inline bool tables_has_string(const struct reader_tables *t, uint32_t id)
+{
+	return id < t->str_small_n ? t->str_small[id] != 0 : tables_string(t, id, NULL) != NULL;
+}
 
 /* name must live as long as the tables (use tables_strdup). */
 int tables_set_syscall(struct reader_tables *t, uint64_t nr, const char *name);

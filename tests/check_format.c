@@ -22,17 +22,61 @@
 #include "tests/t_recording.h"
 
 /*
- * Loop tests run twice: _i 0 decodes in the caller's thread, _i 1 on a decoding thread.
+ * Loop tests run four times: bit 0 of _i decodes on a decoding thread instead of the
+ * caller's, bit 1 reads events in runs (ior_reader__next_run) mixed with single records.
  * Results must be identical.
  */
-static bool threads_mode;
+static bool threads_mode, runs_mode;
+
+static void set_mode(int i)
+{
+	threads_mode = i & 1;
+	runs_mode = i & 2;
+}
+
+static struct ior_record run; /* the run read_next() hands out */
+static size_t run_pos;
+static unsigned read_calls;
 
 static struct ior_reader *open_reader(int fd, const struct ior_reader_opts *o)
 {
 	struct ior_reader_opts opts = o ? *o : (struct ior_reader_opts){ 0 };
 
 	opts.threads = threads_mode;
+	run.type = IOR_REC_EOF;
+	run_pos = read_calls = 0;
 	return ior_reader__open(fd, &opts);
+}
+
+/*
+ * The next record, as ior_reader__next() returns it. In runs mode, events come from
+ * ior_reader__next_run() one by one, and every third call uses ior_reader__next() to
+ * check that the two calls mix.
+ */
+static int read_next(struct ior_reader *r, struct ior_record *rec)
+{
+	int ret;
+
+	if (!runs_mode)
+		return ior_reader__next(r, rec);
+	if (run.type == IOR_REC_EVENTS && run_pos < run.events.n) {
+		rec->type = IOR_REC_EVENT;
+		rec->event = run.events.v[run_pos++];
+		return 1;
+	}
+	if (++read_calls % 3 == 0)
+		return ior_reader__next(r, rec);
+	ret = ior_reader__next_run(r, &run);
+	if (ret <= 0 || run.type != IOR_REC_EVENTS) {
+		*rec = run;
+		run.type = IOR_REC_EOF;
+		return ret;
+	}
+	ck_assert_uint_ge(run.events.n, 1);
+	rec->type = IOR_REC_EVENT;
+	rec->event = run.events.v[0];
+	run_pos = 1;
+	return 1;
 }
 
 /* Read every record of fd; fail the test on the first difference from the script. */
@@ -45,7 +89,7 @@ static size_t expect_prefix(int fd, const struct t_script *s, const struct ior_r
 	int ret;
 
 	ck_assert_msg(r, "open failed: %s", ior_reader__open_error());
-	while ((ret = ior_reader__next(r, &rec)) > 0) {
+	while ((ret = read_next(r, &rec)) > 0) {
 		ck_assert_msg(i < s->n, "more records than written");
 		const char *d = t_record_diff(r, s, &rec, &s->recs[i]);
 
@@ -80,14 +124,14 @@ static void roundtrip(size_t n, bool extreme, size_t chunk, uint64_t seed)
 
 START_TEST(test_roundtrip_millions)
 {
-	threads_mode = _i;
+	set_mode(_i);
 	roundtrip(2000000, false, 0, 42);
 }
 END_TEST
 
 START_TEST(test_roundtrip_extreme)
 {
-	threads_mode = _i;
+	set_mode(_i);
 	roundtrip(50000, true, 0, 7);
 	roundtrip(20000, true, 4096, 8); /* many chunks: every chunk redefines its strings */
 }
@@ -418,18 +462,18 @@ START_TEST(test_block_malformed)
 	uint8_t payload[1024];
 	size_t len = block_payload(c, payload);
 	struct evb_decoder d = { 0 };
-	struct ior_event ev, first = { 0 };
-	uint64_t thread;
+	struct ior_event ev[16], first;
 	int64_t prev = 0;
-	unsigned ok = 0;
+	unsigned ok;
 
 	ck_assert_msg(evb_decoder__open(&d, payload, len, c->n) == c->opens, "%s: open", c->name);
 	ck_assert_uint_eq(evb_decoder__pending(&d), c->opens ? c->n : 0);
 	if (!c->opens)
 		return;
-	while (ok < c->n && evb_decoder__next(&d, &ev, &thread, &prev))
-		if (!ok++)
-			first = ev;
+	ck_assert_uint_le(c->n, 16);
+	ok = (unsigned)evb_decoder__decode(&d, ev, c->n, &prev);
+	first = ev[0];
+	ck_assert_uint_eq(evb_decoder__pending(&d), 0); /* used up, or stopped */
 	ck_assert_msg(ok == c->ok, "%s: %u events decoded, expected %u", c->name, ok, c->ok);
 	if (strstr(c->name, "largest") && ok)
 		ck_assert_uint_eq(first.dur_ns, UINT64_MAX);
@@ -455,7 +499,7 @@ static uint8_t *small_file(struct t_script *s, size_t *len, size_t nevents)
 
 START_TEST(test_truncation_every_offset)
 {
-	threads_mode = _i;
+	set_mode(_i);
 	struct t_script s;
 	size_t len, prev = SIZE_MAX;
 	uint8_t *buf;
@@ -507,7 +551,7 @@ static void expect_subsequence(const uint8_t *buf, size_t len, const struct t_sc
 		close(fd);
 		return;
 	}
-	while (ior_reader__next(r, &rec) > 0) {
+	while (read_next(r, &rec) > 0) {
 		while (j < s->n && t_record_diff(r, s, &rec, &s->recs[j]))
 			j++;
 		ck_assert_msg(j < s->n, "the reader returned a record that was never written");
@@ -519,7 +563,7 @@ static void expect_subsequence(const uint8_t *buf, size_t len, const struct t_sc
 
 START_TEST(test_random_damage)
 {
-	threads_mode = _i;
+	set_mode(_i);
 	struct t_script s;
 	size_t len;
 	uint8_t *buf = small_file(&s, &len, 300), *bad = malloc(len);
@@ -544,7 +588,7 @@ END_TEST
 
 START_TEST(test_zero_tail)
 {
-	threads_mode = _i;
+	set_mode(_i);
 	struct t_script s;
 	size_t len;
 	uint8_t *buf = small_file(&s, &len, 200), *z;
@@ -572,7 +616,7 @@ END_TEST
 
 START_TEST(test_salvage)
 {
-	threads_mode = _i;
+	set_mode(_i);
 	struct t_script s;
 	size_t len, strict, salvaged;
 	uint8_t *buf = small_file(&s, &len, 300);
@@ -667,7 +711,7 @@ static void child_writer(int fd, int report)
 
 START_TEST(test_sigkill_writer)
 {
-	threads_mode = _i;
+	set_mode(_i);
 	int fd = memfd_create("kill", 0), p[2];
 	uint64_t flushed = 0, n;
 	pid_t pid;
@@ -693,7 +737,7 @@ START_TEST(test_sigkill_writer)
 	lseek(fd, 0, SEEK_SET);
 	r = open_reader(fd, NULL);
 	ck_assert_ptr_nonnull(r);
-	while (ior_reader__next(r, &rec) > 0) {
+	while (read_next(r, &rec) > 0) {
 		ck_assert_int_eq(rec.type, IOR_REC_EVENT);
 		ck_assert_uint_eq(rec.event.bytes, got); /* in order, none missing */
 		got++;
@@ -710,7 +754,7 @@ END_TEST
 
 START_TEST(test_pipe_input)
 {
-	threads_mode = _i;
+	set_mode(_i);
 	struct t_script s;
 	int p[2];
 	pid_t pid;
@@ -821,21 +865,21 @@ Suite *format_suite(void)
 	TCase *tc = tcase_create("format");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, test_roundtrip_millions, 0, 2);
-	tcase_add_loop_test(tc, test_roundtrip_extreme, 0, 2);
+	tcase_add_loop_test(tc, test_roundtrip_millions, 0, 4);
+	tcase_add_loop_test(tc, test_roundtrip_extreme, 0, 4);
 	tcase_add_test(tc, test_header_roundtrip);
 	tcase_add_test(tc, test_header_selected);
 	tcase_add_test(tc, test_libcbor_oracle);
 	tcase_add_loop_test(tc, test_block_malformed, 0,
 			    (int)(sizeof(block_cases) / sizeof(block_cases[0])));
-	tcase_add_loop_test(tc, test_truncation_every_offset, 0, 2);
-	tcase_add_loop_test(tc, test_random_damage, 0, 2);
-	tcase_add_loop_test(tc, test_zero_tail, 0, 2);
-	tcase_add_loop_test(tc, test_salvage, 0, 2);
+	tcase_add_loop_test(tc, test_truncation_every_offset, 0, 4);
+	tcase_add_loop_test(tc, test_random_damage, 0, 4);
+	tcase_add_loop_test(tc, test_zero_tail, 0, 4);
+	tcase_add_loop_test(tc, test_salvage, 0, 4);
 	tcase_add_test(tc, test_not_ior);
 	tcase_add_test(tc, test_other_major);
-	tcase_add_loop_test(tc, test_sigkill_writer, 0, 2);
-	tcase_add_loop_test(tc, test_pipe_input, 0, 2);
+	tcase_add_loop_test(tc, test_sigkill_writer, 0, 4);
+	tcase_add_loop_test(tc, test_pipe_input, 0, 4);
 	tcase_add_test(tc, test_max_bytes);
 	tcase_add_test(tc, test_write_error);
 	suite_add_tcase(s, tc);
