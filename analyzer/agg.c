@@ -20,6 +20,7 @@ struct ior_agg {
 	size_t ngroups, cap;
 	uint32_t *slots;             /* hash table of group index + 1 */
 	size_t nslots;
+	size_t last;                 /* index + 1 of the last event's group: runs are common */
 	struct ior_group total;
 	bool total_merged;          /* total holds the sum of every group */
 	struct ior_buf tmp, line;
@@ -225,18 +226,22 @@ static inline bool keys_equal(const uint64_t *x, const uint64_t *y, unsigned n)
 static struct ior_group *find_group(struct ior_agg *a, const uint64_t *k,
 				    const struct ior_revent *re)
 {
+	struct ior_group *g;
 	size_t i;
 
+	if (a->last && keys_equal(a->keys + (a->last - 1) * a->nkey, k, a->nkey))
+		return &a->groups[a->last - 1];
 	if ((a->ngroups + 1) * 2 > a->nslots && grow_slots(a))
 		return NULL;
 	for (i = hash_key(k, a->nkey) & (a->nslots - 1); a->slots[i];
 	     i = (i + 1) & (a->nslots - 1)) {
-		size_t g = a->slots[i] - 1;
-
-		if (keys_equal(a->keys + g * a->nkey, k, a->nkey))
-			return &a->groups[g];
+		a->last = a->slots[i];
+		if (keys_equal(a->keys + (a->last - 1) * a->nkey, k, a->nkey))
+			return &a->groups[a->last - 1];
 	}
-	return new_group(a, k, i, re);
+	g = new_group(a, k, i, re);
+	a->last = g ? a->ngroups : 0;
+	return g;
 }
 
 static int account(struct ior_group *g, const struct ior_revent *re, bool hist)

@@ -30,6 +30,8 @@ struct ior_input {
 	int fd;
 	struct ior_reader *r;
 	struct ior_replay *rp;
+	const struct ior_event *run; /* events read, not yet replayed */
+	size_t run_n, run_pos;
 };
 
 /*

@@ -41,32 +41,47 @@ int ior_input__open(struct ior_input *in, const char *name, bool salvage)
 	return IOR_EXIT_OK;
 }
 
+/* The next record of the recording, events in runs; -1 after printing a read error. */
+static int read_run(struct ior_input *in, struct ior_record *rec)
+{
+	int n = ior_reader__next_run(in->r, rec);
+
+	if (n < 0)
+		ior_err("'%s': read error: %s", in->name, strerror(-n));
+	else if (n > 0 && rec->type == IOR_REC_EVENTS) {
+		in->run = rec->events.v;
+		in->run_n = rec->events.n;
+		in->run_pos = 0;
+	}
+	return n < 0 ? -1 : n;
+}
+
 int ior_input__next(struct ior_input *in, const struct ior_filter *f, struct ior_revent *re,
 		    struct ior_record *recp)
 {
 	struct ior_record local, *rec = recp ? recp : &local;
 
 	for (;;) {
-		int n = ior_reader__next(in->r, rec);
+		int n;
 
-		if (n < 0) {
-			ior_err("'%s': read error: %s", in->name, strerror(-n));
-			return -1;
+		if (in->run_pos < in->run_n) {
+			n = ior_replay__event(in->rp, &in->run[in->run_pos++], re);
+			if (n > 0 && (!f || ior_filter__match(f, re)))
+				return 1;
+		} else {
+			n = read_run(in, rec);
+			if (n <= 0)
+				return n;
+			if (rec->type == IOR_REC_EVENTS)
+				continue;
+			n = ior_replay__apply(in->rp, rec, re);
+			if (n == 0 && recp && rec->type != IOR_REC_PROC)
+				return 2; /* a lost or end record the caller wants to see */
 		}
-		if (n == 0)
-			return 0;
-		n = ior_replay__apply(in->rp, rec, re);
 		if (n < 0) {
 			ior_err("'%s': %s", in->name, strerror(-n));
 			return -1;
 		}
-		if (n == 0) {
-			if (recp && rec->type != IOR_REC_PROC)
-				return 2; /* a lost or end record the caller wants to see */
-			continue;
-		}
-		if (!f || ior_filter__match(f, re))
-			return 1;
 	}
 }
 

@@ -523,12 +523,11 @@ static bool path_matches(const struct ior_filter *f, const struct ior_revent *re
 	return false;
 }
 
-bool ior_filter__match(const struct ior_filter *f, const struct ior_revent *re)
+/* ior_filter__match() past its first test. */
+bool ior_filter__match_active(const struct ior_filter *f, const struct ior_revent *re)
 {
 	const struct ior_event *ev = &re->ev;
 
-	if (!f->active)
-		return true;
 	/* cheapest tests first; globs last */
 	if (ev->dur_ns < f->min_dur_ns || (f->failed && !ior_revent_failed(re)))
 		return false;

@@ -143,8 +143,13 @@ int ior_filter__parse_opt(struct ior_filter *f, int opt, const char *arg);
  */
 int ior_filter__bind(struct ior_filter *f, const struct ior_header *hdr);
 
-/* Whether the event passes. The filter must be bound. */
-bool ior_filter__match(const struct ior_filter *f, const struct ior_revent *re);
+bool ior_filter__match_active(const struct ior_filter *f, const struct ior_revent *re);
+
+/* Whether the event passes. The filter must be bound. Inline: no filter is the rule. */
+static inline bool ior_filter__match(const struct ior_filter *f, const struct ior_revent *re)
+{
+	return !f->active || ior_filter__match_active(f, re);
+}
 
 /* Parse a --from/--to value (exposed for tests). 0 or -EINVAL. */
 int ior_time_spec_parse(const char *s, struct ior_time_spec *ts);

@@ -835,16 +835,21 @@ static void fill_basics(struct ior_replay *rp, struct ior_rtask *t, const struct
 		t->comm_seen = t->comm;
 	}
 
-	memset(re, 0, sizeof(*re));
+	/* member by member, not memset and fill (or a compound literal, built aside and
+	 * copied): this runs for every event */
 	re->ev = *ev;
 	re->syscall = ior_replay__syscall_name(rp, ev->nr);
 	re->desc = sc->desc;
 	re->cls = sc->desc ? (enum ior_class)sc->desc->cls : IOR_CLASS_OTHER;
 	re->comm = t->comm_str ? t->comm_str : "?";
+	re->path = re->path2 = NULL;
+	re->path_len = re->path2_len = 0;
+	re->kind = IOR_FD_KIND_NONE;
+	re->resolved = 0;
 	re->gap_ns =
 	    t->last_end && ev->start_ns > t->last_end ? (uint64_t)(ev->start_ns - t->last_end) : 0;
-	t->last_end = end ? end : 1;
 	re->rel_ns = (int64_t)((uint64_t)ev->start_ns - (uint64_t)rp->hdr->start_ns);
+	t->last_end = end ? end : 1;
 	rp->st.events++;
 	if (re->rel_ns < rp->st.first_ns)
 		rp->st.first_ns = re->rel_ns;
@@ -881,11 +886,18 @@ void ior_replay__set_paths(struct ior_replay *rp, bool on)
 	rp->paths = on;
 }
 
+int ior_replay__event(struct ior_replay *rp, const struct ior_event *ev, struct ior_revent *out)
+{
+	return apply_event(rp, ev, out);
+}
+
 int ior_replay__apply(struct ior_replay *rp, const struct ior_record *rec, struct ior_revent *out)
 {
 	switch (rec->type) {
 	case IOR_REC_EVENT:
 		return apply_event(rp, &rec->event, out);
+	case IOR_REC_EVENTS:
+		return -EINVAL; /* runs go event by event through ior_replay__event() */
 	case IOR_REC_PROC:
 		return apply_proc(rp, &rec->proc);
 	default:

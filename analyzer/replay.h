@@ -68,6 +68,9 @@ void ior_replay__free(struct ior_replay *rp);
  */
 int ior_replay__apply(struct ior_replay *rp, const struct ior_record *rec, struct ior_revent *out);
 
+/* Apply one event, as ior_replay__apply() does a record of type IOR_REC_EVENT. */
+int ior_replay__event(struct ior_replay *rp, const struct ior_event *ev, struct ior_revent *out);
+
 void ior_replay__stats(const struct ior_replay *rp, struct ior_replay_stats *st);
 
 /*
