@@ -21,6 +21,15 @@ struct ior_agg {
 	uint32_t *slots;             /* hash table of group index + 1 */
 	size_t nslots;
 	size_t last;                 /* index + 1 of the last event's group: runs are common */
+	/*
+	 * Per field, the key already derived from a comm or path id of id_src (an event's
+	 * revent.comm_id/path_id): interning the text again costs ~250 instructions.
+	 */
+	const void *id_src;
+	struct id_keys {
+		uint64_t *key; /* by id; 0: not yet */
+		size_t n;
+	} ids[IOR_FIELDS_MAX];
 	struct ior_group total;
 	bool total_merged;          /* total holds the sum of every group */
 	struct ior_buf tmp, line;
@@ -62,6 +71,8 @@ void ior_agg__free(struct ior_agg *a)
 	free(a->groups);
 	free(a->keys);
 	free(a->slots);
+	for (unsigned i = 0; i < IOR_FIELDS_MAX; i++)
+		free(a->ids[i].key);
 	ior_intern__free(a->strings);
 	ior_buf__free(&a->tmp);
 	ior_buf__free(&a->line);
@@ -75,21 +86,79 @@ static uint64_t str_key(struct ior_agg *a, const char *s, size_t len)
 	return ior_intern__get(a->strings, s, len, NULL);
 }
 
-/* The key of field f for re; flags take two slots. Returns slots used, 0 on ENOMEM. */
-static unsigned field_key(struct ior_agg *a, const struct ior_field *f,
-			  const struct ior_revent *re, uint64_t *k)
+/* Ids above this are not cached (an id comes from the file; the cache is an array). */
+#define ID_KEYS_MAX (1u << 20)
+
+/* The cached key of id for field i, or 0. Drops every cache when the id source changes. */
+static uint64_t id_key(struct ior_agg *a, unsigned i, const struct ior_revent *re, uint32_t id)
 {
+	if (re->id_src != a->id_src) {
+		for (unsigned j = 0; j < IOR_FIELDS_MAX; j++)
+			memset(a->ids[j].key, 0, a->ids[j].n * sizeof(uint64_t));
+		a->id_src = re->id_src;
+	}
+	return id < a->ids[i].n ? a->ids[i].key[id] : 0;
+}
+
+/* Remember key for id in field i's cache (when there is room: it is only a cache). */
+static void id_key_put(struct ior_agg *a, unsigned i, uint32_t id, uint64_t key)
+{
+	struct id_keys *c = &a->ids[i];
+
+	if (!id || id >= ID_KEYS_MAX)
+		return;
+	if (id >= c->n) {
+		size_t n = c->n ? c->n : 256;
+		uint64_t *k;
+
+		while (n <= id)
+			n *= 2;
+		k = realloc(c->key, n * sizeof(*k));
+		if (!k)
+			return;
+		memset(k + c->n, 0, (n - c->n) * sizeof(*k));
+		c->key = k;
+		c->n = n;
+	}
+	c->key[id] = key;
+}
+
+/* The key of a text field (comm, path, dir) of re: cached by its id. 0 on ENOMEM. */
+static uint64_t text_key(struct ior_agg *a, unsigned i, const struct ior_revent *re)
+{
+	const struct ior_field *f = &a->fs.f[i];
+	uint32_t id = f->id == IOR_FIELD_COMM ? re->comm_id : re->path_id;
+	uint64_t k = id ? id_key(a, i, re, id) : 0;
+
+	if (k)
+		return k;
+	if (f->id == IOR_FIELD_COMM)
+		k = str_key(a, re->comm, strlen(re->comm));
+	else if (f->id == IOR_FIELD_PATH)
+		k = str_key(a, re->path, re->path_len);
+	else
+		k = str_key(a, re->path, ior_path_dir_len(re->path, re->path_len, f->depth));
+	if (k)
+		id_key_put(a, i, id, k);
+	return k;
+}
+
+/*
+ * The key of field i for re; flags take two slots. Returns slots used, 0 on ENOMEM.
+ * Text fields are keyed by the aggregation's own intern ids: equal texts, equal keys.
+ */
+static unsigned field_key(struct ior_agg *a, unsigned i, const struct ior_revent *re,
+			  uint64_t *k)
+{
+	const struct ior_field *f = &a->fs.f[i];
+
 	switch (f->id) {
-	case IOR_FIELD_COMM: k[0] = str_key(a, re->comm, strlen(re->comm)); return k[0] ? 1 : 0;
+	case IOR_FIELD_COMM: k[0] = text_key(a, i, re); return k[0] ? 1 : 0;
 	case IOR_FIELD_PID: k[0] = re->ev.pid; return 1;
 	case IOR_FIELD_TID: k[0] = re->ev.tid; return 1;
 	case IOR_FIELD_PATH:
-		k[0] = str_key(a, re->path, re->path_len);
-		return k[0] || !re->path ? 1 : 0;
 	case IOR_FIELD_DIR:
-		k[0] = re->path ? str_key(a, re->path, ior_path_dir_len(re->path, re->path_len,
-									 f->depth))
-				: 0;
+		k[0] = re->path ? text_key(a, i, re) : 0;
 		return k[0] || !re->path ? 1 : 0;
 	case IOR_FIELD_SYSCALL: k[0] = re->ev.nr; return 1;
 	case IOR_FIELD_CLASS: k[0] = (uint64_t)re->cls; return 1;
@@ -261,7 +330,7 @@ int ior_agg__add(struct ior_agg *a, const struct ior_revent *re)
 	struct ior_group *g;
 
 	for (unsigned i = 0; i < a->fs.n; i++) {
-		unsigned used = field_key(a, &a->fs.f[i], re, k + at);
+		unsigned used = field_key(a, i, re, k + at);
 
 		if (!used)
 			return -ENOMEM;

@@ -143,6 +143,7 @@ static const struct rp_special specials[] = {
 struct rp_file {
 	const char *s; /* NULL: nothing */
 	size_t len;
+	uint32_t id;   /* s is name id of the replay's table nt; 0: s is elsewhere */
 	uint8_t kind, resolved;
 };
 
@@ -295,6 +296,7 @@ static bool failed(int64_t ret)
 static void name_file(const struct ior_replay *rp, uint32_t name, struct rp_file *out)
 {
 	out->s = ior_intern__str(rp->nt, name, &out->len);
+	out->id = name;
 }
 
 /*
@@ -842,6 +844,9 @@ static void fill_basics(struct ior_replay *rp, struct ior_rtask *t, const struct
 	re->desc = sc->desc;
 	re->cls = sc->desc ? (enum ior_class)sc->desc->cls : IOR_CLASS_OTHER;
 	re->comm = t->comm_str ? t->comm_str : "?";
+	re->id_src = rp;
+	re->comm_id = t->comm_str ? t->comm : 0;
+	re->path_id = 0;
 	re->path = re->path2 = NULL;
 	re->path_len = re->path2_len = 0;
 	re->kind = IOR_FD_KIND_NONE;
@@ -874,6 +879,7 @@ static int apply_event(struct ior_replay *rp, const struct ior_event *ev, struct
 		err = apply_op(rp, t->proc, sc, ev, &f);
 	re->path = f.s;
 	re->path_len = f.len;
+	re->path_id = f.id;
 	re->kind = f.s ? (enum ior_fd_kind)f.kind : IOR_FD_KIND_NONE;
 	re->resolved = f.resolved;
 	re->path2 = f2.s;

@@ -48,6 +48,13 @@ struct ior_revent {
 	int resolved;
 	uint64_t gap_ns;                     /* since this thread's previous event ended */
 	int64_t rel_ns;                      /* start time relative to the recording start */
+	/*
+	 * Ids of comm and path in the tables of id_src (the replay that made the event), so
+	 * that consumers can cache what they derive from the text: an id never changes its
+	 * bytes (equal bytes may have several ids). 0: no id, use the text.
+	 */
+	const void *id_src;
+	uint32_t comm_id, path_id;
 };
 
 #endif /* IOR_ANALYZER_REVENT_H */
