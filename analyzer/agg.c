@@ -89,15 +89,12 @@ static uint64_t str_key(struct ior_agg *a, const char *s, size_t len)
 /* Ids above this are not cached (an id comes from the file; the cache is an array). */
 #define ID_KEYS_MAX (1u << 20)
 
-/* The cached key of id for field i, or 0. Drops every cache when the id source changes. */
-static uint64_t id_key(struct ior_agg *a, unsigned i, const struct ior_revent *re, uint32_t id)
+/* Drop every id cache: the ids of another replay mean other texts. */
+static void id_keys_reset(struct ior_agg *a, const void *src)
 {
-	if (re->id_src != a->id_src) {
-		for (unsigned j = 0; j < IOR_FIELDS_MAX; j++)
-			memset(a->ids[j].key, 0, a->ids[j].n * sizeof(uint64_t));
-		a->id_src = re->id_src;
-	}
-	return id < a->ids[i].n ? a->ids[i].key[id] : 0;
+	for (unsigned j = 0; j < IOR_FIELDS_MAX; j++)
+		memset(a->ids[j].key, 0, a->ids[j].n * sizeof(uint64_t));
+	a->id_src = src;
 }
 
 /* Remember key for id in field i's cache (when there is room: it is only a cache). */
@@ -123,15 +120,13 @@ static void id_key_put(struct ior_agg *a, unsigned i, uint32_t id, uint64_t key)
 	c->key[id] = key;
 }
 
-/* The key of a text field (comm, path, dir) of re: cached by its id. 0 on ENOMEM. */
-static uint64_t text_key(struct ior_agg *a, unsigned i, const struct ior_revent *re)
+/* text_key() when the id is not cached: intern the text. 0 on ENOMEM. */
+static uint64_t text_key_slow(struct ior_agg *a, unsigned i, const struct ior_revent *re,
+			      uint32_t id)
 {
 	const struct ior_field *f = &a->fs.f[i];
-	uint32_t id = f->id == IOR_FIELD_COMM ? re->comm_id : re->path_id;
-	uint64_t k = id ? id_key(a, i, re, id) : 0;
+	uint64_t k;
 
-	if (k)
-		return k;
 	if (f->id == IOR_FIELD_COMM)
 		k = str_key(a, re->comm, strlen(re->comm));
 	else if (f->id == IOR_FIELD_PATH)
@@ -141,6 +136,18 @@ static uint64_t text_key(struct ior_agg *a, unsigned i, const struct ior_revent 
 	if (k)
 		id_key_put(a, i, id, k);
 	return k;
+}
+
+/* The key of a text field (comm, path, dir) of re, cached by its id. 0 on ENOMEM. */
+static inline uint64_t text_key(struct ior_agg *a, unsigned i, const struct ior_revent *re)
+{
+	uint32_t id = a->fs.f[i].id == IOR_FIELD_COMM ? re->comm_id : re->path_id;
+
+	if (re->id_src != a->id_src)
+		id_keys_reset(a, re->id_src);
+	if (id && id < a->ids[i].n && a->ids[i].key[id])
+		return a->ids[i].key[id];
+	return text_key_slow(a, i, re, id);
 }
 
 /*
