@@ -2,8 +2,10 @@
 /*
  * libFuzzer target: any bytes as a recording. The reader must never crash, hang or
  * leak, and every record it returns must reference only strings it can resolve.
- * The first input byte chooses salvage mode so both paths are explored.
+ * Bits of the first input byte choose salvage mode (1) and reading events in runs (2),
+ * so that every path is explored.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,18 @@ static void touch_string(struct ior_reader *r, uint32_t id)
 		abort(); /* the reader returned an id it cannot resolve */
 	if (s && s[len] != '\0')
 		abort();
+}
+
+static void touch_event(struct ior_reader *r, const struct ior_event *ev)
+{
+	touch_string(r, ev->path);
+	touch_string(r, ev->path2);
+	(void)ior_reader__syscall_name(r, ev->nr);
+}
+
+static int next(struct ior_reader *r, struct ior_record *rec, bool runs)
+{
+	return runs ? ior_reader__next_run(r, rec) : ior_reader__next(r, rec);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -41,11 +55,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		for (uint32_t i = 0; i < h->argc; i++)
 			(void)strlen(h->argv[i]);
-		while (ior_reader__next(r, &rec) > 0) {
+		while (next(r, &rec, size && (data[0] & 2)) > 0) {
 			if (rec.type == IOR_REC_EVENT) {
-				touch_string(r, rec.event.path);
-				touch_string(r, rec.event.path2);
-				(void)ior_reader__syscall_name(r, rec.event.nr);
+				touch_event(r, &rec.event);
+			} else if (rec.type == IOR_REC_EVENTS) {
+				if (!rec.events.n)
+					abort(); /* a run is never empty */
+				for (size_t i = 0; i < rec.events.n; i++)
+					touch_event(r, &rec.events.v[i]);
 			} else if (rec.type == IOR_REC_PROC) {
 				touch_string(r, rec.proc.comm);
 				touch_string(r, rec.proc.path);
