@@ -40,13 +40,31 @@ struct ior_input {
  */
 int ior_input__open(struct ior_input *in, const char *name, bool salvage);
 
+/* Print a replay error ("'x.ior': Cannot allocate memory"); returns -1. */
+int ior_input__fail(const struct ior_input *in, int err);
+
 /*
  * The next resolved event that passes f (NULL: every event). Returns 1, 0 at the end, or
  * -1 after printing a read error. Non-event records are applied to the replay; when rec
  * is non-NULL every record is also copied there (lost and end records for the caller).
  */
-int ior_input__next(struct ior_input *in, const struct ior_filter *f, struct ior_revent *re,
-		    struct ior_record *rec);
+int ior_input__next_slow(struct ior_input *in, const struct ior_filter *f,
+			 struct ior_revent *re, struct ior_record *rec);
+
+/* Inline: an event of the current run that passes is the common case. */
+static inline int ior_input__next(struct ior_input *in, const struct ior_filter *f,
+				  struct ior_revent *re, struct ior_record *rec)
+{
+	while (in->run_pos < in->run_n) {
+		int n = ior_replay__event(in->rp, &in->run[in->run_pos++], re);
+
+		if (n < 0)
+			return ior_input__fail(in, n);
+		if (!f || ior_filter__match(f, re))
+			return 1;
+	}
+	return ior_input__next_slow(in, f, re, rec);
+}
 
 /* Print the reader's warnings (damage, truncation) to stderr, each prefixed; close. */
 void ior_input__close(struct ior_input *in);

@@ -56,32 +56,33 @@ static int read_run(struct ior_input *in, struct ior_record *rec)
 	return n < 0 ? -1 : n;
 }
 
-int ior_input__next(struct ior_input *in, const struct ior_filter *f, struct ior_revent *re,
-		    struct ior_record *recp)
+int ior_input__fail(const struct ior_input *in, int err)
+{
+	ior_err("'%s': %s", in->name, strerror(-err));
+	return -1;
+}
+
+/* ior_input__next() once the current run is used up: the next run or other record. */
+int ior_input__next_slow(struct ior_input *in, const struct ior_filter *f,
+			 struct ior_revent *re, struct ior_record *recp)
 {
 	struct ior_record local, *rec = recp ? recp : &local;
 
 	for (;;) {
 		int n;
 
-		if (in->run_pos < in->run_n) {
-			n = ior_replay__event(in->rp, &in->run[in->run_pos++], re);
-			if (n > 0 && (!f || ior_filter__match(f, re)))
-				return 1;
-		} else {
-			n = read_run(in, rec);
-			if (n <= 0)
-				return n;
-			if (rec->type == IOR_REC_EVENTS)
-				continue;
-			n = ior_replay__apply(in->rp, rec, re);
-			if (n == 0 && recp && rec->type != IOR_REC_PROC)
-				return 2; /* a lost or end record the caller wants to see */
-		}
-		if (n < 0) {
-			ior_err("'%s': %s", in->name, strerror(-n));
-			return -1;
-		}
+		if (in->run_pos < in->run_n)
+			return ior_input__next(in, f, re, recp);
+		n = read_run(in, rec);
+		if (n <= 0)
+			return n;
+		if (rec->type == IOR_REC_EVENTS)
+			continue;
+		n = ior_replay__apply(in->rp, rec, re);
+		if (n < 0)
+			return ior_input__fail(in, n);
+		if (n == 0 && recp && rec->type != IOR_REC_PROC)
+			return 2; /* a lost or end record the caller wants to see */
 	}
 }
 

@@ -862,7 +862,7 @@ static void fill_basics(struct ior_replay *rp, struct ior_rtask *t, const struct
 		rp->st.last_ns = re->rel_ns + (int64_t)ev->dur_ns;
 }
 
-static int apply_event(struct ior_replay *rp, const struct ior_event *ev, struct ior_revent *re)
+int ior_replay__event(struct ior_replay *rp, const struct ior_event *ev, struct ior_revent *re)
 {
 	struct ior_rtask *t = ior_procs__task(&rp->ps, ev->pid, ev->tid);
 	const struct rp_sc *sc = sc_of(rp, ev->nr);
@@ -892,16 +892,11 @@ void ior_replay__set_paths(struct ior_replay *rp, bool on)
 	rp->paths = on;
 }
 
-int ior_replay__event(struct ior_replay *rp, const struct ior_event *ev, struct ior_revent *out)
-{
-	return apply_event(rp, ev, out);
-}
-
 int ior_replay__apply(struct ior_replay *rp, const struct ior_record *rec, struct ior_revent *out)
 {
 	switch (rec->type) {
 	case IOR_REC_EVENT:
-		return apply_event(rp, &rec->event, out);
+		return ior_replay__event(rp, &rec->event, out);
 	case IOR_REC_EVENTS:
 		return -EINVAL; /* runs go event by event through ior_replay__event() */
 	case IOR_REC_PROC:
