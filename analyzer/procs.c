@@ -182,14 +182,12 @@ static struct ior_rproc *proc_get(struct ior_procs *ps, uint32_t pid)
 	return pr;
 }
 
-struct ior_rtask *ior_procs__task(struct ior_procs *ps, uint32_t pid, uint32_t tid)
+/* ior_procs__task() past the previous lookup's task. */
+struct ior_rtask *ior_procs__task_lookup(struct ior_procs *ps, uint32_t pid, uint32_t tid)
 {
-	struct ior_rtask *t = ps->last;
+	struct ior_rtask *t = find_task(ps, tid);
 	struct ior_rproc *pr;
 
-	if (t && t->tid == tid && t->proc->pid == pid && !t->proc->dead)
-		return t;
-	t = find_task(ps, tid);
 	/* a task whose exit record was lost belongs to a dead process: start afresh */
 	if (!t || t->proc->pid != pid || t->proc->dead) {
 		pr = proc_get(ps, pid);

@@ -74,8 +74,21 @@ struct ior_procs {
 void ior_procs__init(struct ior_procs *ps);
 void ior_procs__fini(struct ior_procs *ps);
 
-/* The task tid of process pid, created (with its process) when unknown; NULL on ENOMEM. */
-struct ior_rtask *ior_procs__task(struct ior_procs *ps, uint32_t pid, uint32_t tid);
+struct ior_rtask *ior_procs__task_lookup(struct ior_procs *ps, uint32_t pid, uint32_t tid);
+
+/*
+ * The task tid of process pid, created (with its process) when unknown; NULL on ENOMEM.
+ * Inline: the task of the previous lookup is the answer most of the time.
+ */
+static inline struct ior_rtask *ior_procs__task(struct ior_procs *ps, uint32_t pid,
+						 uint32_t tid)
+{
+	struct ior_rtask *t = ps->last;
+
+	if (t && t->tid == tid && t->proc->pid == pid && !t->proc->dead)
+		return t;
+	return ior_procs__task_lookup(ps, pid, tid);
+}
 
 /* The live process pid, or NULL. */
 struct ior_rproc *ior_procs__proc(const struct ior_procs *ps, uint32_t pid);
