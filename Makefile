@@ -7,7 +7,7 @@
 #   make demo       record the bundled workload and show its reports
 #   make fuzz       build the libFuzzer targets
 #   make static     a fully static ior-record
-#   make bench      build the benchmarks (run with scripts/bench.sh)
+#   make bench      build the benchmarks in $(O)/bench (BENCHMARKS.md: how to run each)
 #   make install    binaries, manual pages, bash completion (PREFIX, DESTDIR); make uninstall
 #   make deb        a Debian package, build/ior_VERSION_ARCH.deb
 #   V=1             show full command lines
