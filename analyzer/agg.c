@@ -23,7 +23,9 @@ struct ior_agg {
 	size_t last;                 /* index + 1 of the last event's group: runs are common */
 	/*
 	 * Per field, the key already derived from a comm or path id of id_src (an event's
-	 * revent.comm_id/path_id): interning the text again costs ~250 instructions.
+	 * revent.comm_id/path_id): interning the text again costs ~250 instructions. A
+	 * replay freed and another made at its address would look the same: feed one
+	 * aggregation from one replay while it lives (ior_agg_cli__run() does).
 	 */
 	const void *id_src;
 	struct id_keys {

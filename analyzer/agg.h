@@ -43,7 +43,10 @@ struct ior_agg_opts {
 struct ior_agg *ior_agg__new(const struct ior_fields *fs, const struct ior_agg_opts *opts);
 void ior_agg__free(struct ior_agg *a);
 
-/* Account one event. 0 or -ENOMEM. */
+/*
+ * Account one event. 0 or -ENOMEM. Events from different replays may be mixed, but the
+ * replays must all stay alive until the aggregation is freed (see revent.h, id_src).
+ */
 int ior_agg__add(struct ior_agg *a, const struct ior_revent *re);
 
 /* The groups, in no particular order; valid until the next add or free. */
