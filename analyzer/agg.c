@@ -293,8 +293,28 @@ static struct ior_group *new_group(struct ior_agg *a, const uint64_t *k, size_t 
 	return g;
 }
 
+/*
+ * Keys of up to four words (most field lists) are compared without a loop, the last
+ * field first: the innermost frame (a path, an fd) differs most often.
+ */
 static inline bool keys_equal(const uint64_t *x, const uint64_t *y, unsigned n)
 {
+	switch (n) {
+	case 4:
+		if (x[3] != y[3])
+			return false;
+		/* fallthrough */
+	case 3:
+		if (x[2] != y[2])
+			return false;
+		/* fallthrough */
+	case 2:
+		if (x[1] != y[1])
+			return false;
+		/* fallthrough */
+	case 1:
+		return x[0] == y[0];
+	}
 	for (unsigned i = 0; i < n; i++)
 		if (x[i] != y[i])
 			return false;
