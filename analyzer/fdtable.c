@@ -101,15 +101,6 @@ void ior_fdtable__put(struct ior_fdtable *t, struct ior_ofpool *pool)
 	free(t);
 }
 
-struct ior_ofile *ior_fdtable__lookup(const struct ior_fdtable *t, int32_t fd, bool *cloexec)
-{
-	struct ior_imap_ent *e = fd < 0 ? NULL : ior_imap__find(&t->fds, (uint32_t)fd);
-
-	if (cloexec)
-		*cloexec = e && (e->tag & IOR_FD_CLOEXEC_TAG);
-	return e ? e->val : NULL;
-}
-
 int ior_fdtable__install(struct ior_fdtable *t, int32_t fd, struct ior_ofile *f, bool cloexec,
 			 struct ior_ofpool *pool)
 {

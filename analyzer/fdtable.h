@@ -65,8 +65,17 @@ struct ior_fdtable *ior_fdtable__clone(const struct ior_fdtable *t);
 /* Drop one reference; the last one closes every fd. NULL is a no-op. */
 void ior_fdtable__put(struct ior_fdtable *t, struct ior_ofpool *pool);
 
-/* The open file behind fd (and its close-on-exec bit if cloexec), or NULL. */
-struct ior_ofile *ior_fdtable__lookup(const struct ior_fdtable *t, int32_t fd, bool *cloexec);
+/* The open file behind fd (and its close-on-exec bit if cloexec), or NULL. Inline: most
+ * events name an fd. */
+static inline struct ior_ofile *ior_fdtable__lookup(const struct ior_fdtable *t, int32_t fd,
+						     bool *cloexec)
+{
+	struct ior_imap_ent *e = fd < 0 ? NULL : ior_imap__find(&t->fds, (uint32_t)fd);
+
+	if (cloexec)
+		*cloexec = e && (e->tag & IOR_FD_CLOEXEC_TAG);
+	return e ? e->val : NULL;
+}
 
 /*
  * Make fd refer to f, replacing (and releasing) what it referred to. Takes over one

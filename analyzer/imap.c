@@ -7,32 +7,10 @@
 
 #define IMAP_MIN_CAP 16u
 
-static inline uint32_t home(const struct ior_imap *m, uint32_t key)
-{
-	/* Fibonacci hashing: the top bits of key * 2^32/phi */
-	return (uint32_t)(((uint64_t)(key * 0x9e3779b1u) * m->cap) >> 32);
-}
-
 void ior_imap__free(struct ior_imap *m)
 {
 	free(m->ents);
 	memset(m, 0, sizeof(*m));
-}
-
-struct ior_imap_ent *ior_imap__find(const struct ior_imap *m, uint32_t key)
-{
-	uint32_t mask = m->cap - 1, i;
-
-	if (!m->count)
-		return NULL;
-	for (i = home(m, key);; i = (i + 1) & mask) {
-		struct ior_imap_ent *e = &m->ents[i];
-
-		if (!e->val)
-			return NULL;
-		if (e->key == key)
-			return e;
-	}
 }
 
 /* Place an entry known to be absent into a table with room. */
@@ -55,7 +33,7 @@ static int resize(struct ior_imap *m, uint32_t cap)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < m->cap; i++)
 		if (m->ents[i].val)
-			place(ents, cap, home(&n, m->ents[i].key), &m->ents[i]);
+			place(ents, cap, ior_imap__home(&n, m->ents[i].key), &m->ents[i]);
 	free(m->ents);
 	*m = n;
 	return 0;
@@ -78,7 +56,7 @@ int ior_imap__put(struct ior_imap *m, uint32_t key, void *val, uint32_t tag, voi
 		if (resize(m, m->cap ? m->cap * 2 : IMAP_MIN_CAP))
 			return -ENOMEM;
 	}
-	place(m->ents, m->cap, home(m, key), &n);
+	place(m->ents, m->cap, ior_imap__home(m, key), &n);
 	m->count++;
 	return 0;
 }
@@ -98,7 +76,7 @@ static void remove_at(struct ior_imap *m, uint32_t i)
 		j = (j + 1) & mask;
 		if (!m->ents[j].val)
 			break;
-		if (between(hole, home(m, m->ents[j].key), j))
+		if (between(hole, ior_imap__home(m, m->ents[j].key), j))
 			continue;
 		m->ents[hole] = m->ents[j];
 		hole = j;

@@ -37,8 +37,29 @@ struct ior_imap {
 
 void ior_imap__free(struct ior_imap *m);
 
-/* The entry of key, or NULL. */
-struct ior_imap_ent *ior_imap__find(const struct ior_imap *m, uint32_t key);
+/* The slot where key's probe run starts. */
+static inline uint32_t ior_imap__home(const struct ior_imap *m, uint32_t key)
+{
+	/* Fibonacci hashing: the top bits of key * 2^32/phi */
+	return (uint32_t)(((uint64_t)(key * 0x9e3779b1u) * m->cap) >> 32);
+}
+
+/* The entry of key, or NULL. Inline: the replay looks up an fd for most events. */
+static inline struct ior_imap_ent *ior_imap__find(const struct ior_imap *m, uint32_t key)
+{
+	uint32_t mask = m->cap - 1, i;
+
+	if (!m->count)
+		return NULL;
+	for (i = ior_imap__home(m, key);; i = (i + 1) & mask) {
+		struct ior_imap_ent *e = &m->ents[i];
+
+		if (!e->val)
+			return NULL;
+		if (e->key == key)
+			return e;
+	}
+}
 
 /*
  * Set key to val (non-NULL) and tag. When key was present, *old (if non-NULL) receives
