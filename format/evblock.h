@@ -5,7 +5,8 @@
  * string. Why not one CBOR array per event as in 1.x: zstd is most of the writer's cost,
  * and it scales with the bytes it is given. On bench/format_bench.c's stream a block
  * is 14.3 raw bytes per event instead of 19.8, the same size on disk, and zstd needs
- * ~35 % fewer instructions to compress it; decoding costs about what arrays cost.
+ * ~35 % fewer instructions to compress it. Decoding a stream at a time, several events
+ * per call, costs fewer instructions than decoding 1.x arrays did (BENCHMARKS.md).
  */
 #ifndef IOR_FORMAT_EVBLOCK_H
 #define IOR_FORMAT_EVBLOCK_H
@@ -17,7 +18,7 @@
 #include "format/ior_format.h"
 
 #define EVB_MAX_EVENTS 1024u
-/* Events decoded at a time for the best speed: their records fit the L1 cache. */
+/* Events decoded at a time: their records (10 KiB) stay in the L1 cache between streams. */
 #define EVB_STEP 128u
 /*
  * Most packed bytes one event can take: the shape byte, ten bytes for each 64-bit value
