@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analyzer/buf.h"
+#include "analyzer/escape.h"
 #include "common/hash.h"
 
 /* A key slot per field, plus one for flags (whose text depends on the syscall). */
@@ -448,4 +449,33 @@ static int cmp_frames(const void *x, const void *y)
 void ior_groups_sort_by_frames(struct ior_group *g, size_t n)
 {
 	qsort(g, n, sizeof(*g), cmp_frames);
+}
+
+void ior_group__json_fields(struct ior_buf *b, const struct ior_fields *fs,
+			    const struct ior_group *g)
+{
+	for (unsigned i = 0; i < fs->n; i++) {
+		ior_buf__addc(b, '"');
+		ior_field__label(b, &fs->f[i]);
+		ior_buf__adds(b, "\":");
+		ior_json_string(b, g->values[i], g->vlens[i]);
+		ior_buf__addc(b, ',');
+	}
+}
+
+void ior_group__csv_fields(struct ior_buf *b, const struct ior_fields *fs,
+			   const struct ior_group *g)
+{
+	for (unsigned i = 0; i < fs->n; i++) {
+		ior_csv_field(b, g->values[i], g->vlens[i]);
+		ior_buf__addc(b, ',');
+	}
+}
+
+void ior_fields__csv_header(struct ior_buf *b, const struct ior_fields *fs)
+{
+	for (unsigned i = 0; i < fs->n; i++) {
+		ior_field__label(b, &fs->f[i]);
+		ior_buf__addc(b, ',');
+	}
 }

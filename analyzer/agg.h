@@ -63,6 +63,16 @@ int ior_weight_parse(const char *s, enum ior_weight *w);
 const char *ior_weight_name(enum ior_weight w);
 uint64_t ior_group_weight(const struct ior_group *g, enum ior_weight w);
 
+/*
+ * The machine formats of a group's key, shared by top and diff. Each item ends in ',':
+ * JSON members ("comm":"x","dir:2":"/a",), CSV cells, and the CSV header's cells.
+ */
+void ior_group__json_fields(struct ior_buf *b, const struct ior_fields *fs,
+			    const struct ior_group *g);
+void ior_group__csv_fields(struct ior_buf *b, const struct ior_fields *fs,
+			   const struct ior_group *g);
+void ior_fields__csv_header(struct ior_buf *b, const struct ior_fields *fs);
+
 /* Order of two groups by their frames, bytewise (a prefix first): <0, 0, >0. */
 int ior_group_cmp_frames(const struct ior_group *a, const struct ior_group *b);
 

@@ -192,11 +192,7 @@ static void json_row(struct ior_buf *b, const struct drow *r, const struct ior_f
 	const struct ior_group *g = r->a ? r->a : r->b;
 
 	ior_buf__addc(b, '{');
-	for (unsigned i = 0; i < fs->n; i++) {
-		ior_buf__addf(b, "\"%s\":", ior_field_name(fs->f[i].id));
-		ior_json_string(b, g->values[i], g->vlens[i]);
-		ior_buf__addc(b, ',');
-	}
+	ior_group__json_fields(b, fs, g);
 	for (int k = 0; k < 2; k++)
 		ior_buf__addf(b, "\"count_%c\":%.0f,\"bytes_%c\":%.0f,\"p50_ns_%c\":%" PRIu64
 				 ",\"p99_ns_%c\":%" PRIu64 ",\"total_ns_%c\":%.0f,",
@@ -228,22 +224,18 @@ static void print_csv(const struct drow *rows, size_t n, const struct ior_fields
 {
 	struct ior_buf b = IOR_BUF_INIT;
 
-	for (unsigned i = 0; i < fs->n; i++)
-		printf("%s,", ior_field_name(fs->f[i].id));
-	printf("count_a,count_b,bytes_a,bytes_b,p50_ns_a,p50_ns_b,p99_ns_a,p99_ns_b,total_ns_a,"
-	       "total_ns_b,change_ns,ratio,status\n");
+	ior_fields__csv_header(&b, fs);
+	printf("%scount_a,count_b,bytes_a,bytes_b,p50_ns_a,p50_ns_b,p99_ns_a,p99_ns_b,total_ns_a,"
+	       "total_ns_b,change_ns,ratio,status\n", ior_buf__str(&b));
 	for (size_t r = 0; r < n; r++) {
 		const struct drow *d = &rows[r];
 		const struct ior_group *g = d->a ? d->a : d->b;
 
-		for (unsigned i = 0; i < fs->n; i++) {
-			ior_buf__reset(&b);
-			ior_csv_field(&b, g->values[i], g->vlens[i]);
-			printf("%s,", ior_buf__str(&b));
-		}
-		printf("%.0f,%.0f,%.0f,%.0f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		ior_buf__reset(&b);
+		ior_group__csv_fields(&b, fs, g);
+		printf("%s%.0f,%.0f,%.0f,%.0f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 		       ",%.0f,%.0f,%.0f,%.4f,%s\n",
-		       d->count[0], d->count[1], d->bytes[0], d->bytes[1], d->p50[0], d->p50[1],
+		       ior_buf__str(&b), d->count[0], d->count[1], d->bytes[0], d->bytes[1], d->p50[0], d->p50[1],
 		       d->p99[0], d->p99[1], d->total[0], d->total[1], d->delta, ratio(d),
 		       *note(d) ? note(d) : "both");
 	}

@@ -145,13 +145,8 @@ static void json_row(struct ior_buf *b, const struct ior_fields *fs, const struc
 		     bool total)
 {
 	ior_buf__addc(b, '{');
-	for (unsigned i = 0; i < fs->n && !total; i++) {
-		ior_buf__addf(b, "\"%s\":", ior_field_name(fs->f[i].id));
-		if (fs->f[i].id == IOR_FIELD_DIR && fs->f[i].depth)
-			b->len -= 2, ior_buf__addf(b, ":%u\":", fs->f[i].depth);
-		ior_json_string(b, r->g->values[i], r->g->vlens[i]);
-		ior_buf__addc(b, ',');
-	}
+	if (!total)
+		ior_group__json_fields(b, fs, r->g);
 	for (int k = 0; k < M_N; k++)
 		ior_buf__addf(b, "%s\"%s%s\":%" PRIu64, k ? "," : "", metric_names[k],
 			      k >= M_TOTAL ? "_ns" : "", r->m[k]);
@@ -169,8 +164,11 @@ static int print_json(struct ior_input *in, const struct ior_fields *fs, const s
 	ior_buf__adds(&b, "{\"recording\":");
 	ior_json_string(&b, desc, strlen(desc));
 	ior_buf__addf(&b, ",\"sort\":\"%s\",\"by\":[", sort);
-	for (unsigned i = 0; i < fs->n; i++)
-		ior_buf__addf(&b, "%s\"%s\"", i ? "," : "", ior_field_name(fs->f[i].id));
+	for (unsigned i = 0; i < fs->n; i++) {
+		ior_buf__adds(&b, i ? ",\"" : "\"");
+		ior_field__label(&b, &fs->f[i]);
+		ior_buf__addc(&b, '"');
+	}
 	ior_buf__adds(&b, "],\"groups\":[");
 	for (size_t r = 0; r < n; r++) {
 		if (r)
@@ -189,16 +187,14 @@ static void print_csv(const struct ior_fields *fs, const struct row *rows, size_
 {
 	struct ior_buf b = IOR_BUF_INIT;
 
-	for (unsigned i = 0; i < fs->n; i++)
-		printf("%s,", ior_field_name(fs->f[i].id));
+	ior_fields__csv_header(&b, fs);
+	printf("%s", ior_buf__str(&b));
 	for (int k = 0; k < M_N; k++)
 		printf("%s%s%s", metric_names[k], k >= M_TOTAL ? "_ns" : "", k + 1 < M_N ? "," : "\n");
 	for (size_t r = 0; r < n; r++) {
-		for (unsigned i = 0; i < fs->n; i++) {
-			ior_buf__reset(&b);
-			ior_csv_field(&b, rows[r].g->values[i], rows[r].g->vlens[i]);
-			printf("%s,", ior_buf__str(&b));
-		}
+		ior_buf__reset(&b);
+		ior_group__csv_fields(&b, fs, rows[r].g);
+		printf("%s", ior_buf__str(&b));
 		for (int k = 0; k < M_N; k++)
 			printf("%" PRIu64 "%s", rows[r].m[k], k + 1 < M_N ? "," : "\n");
 	}

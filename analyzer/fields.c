@@ -21,6 +21,13 @@ const char *ior_field_name(enum ior_field_id id)
 	return (unsigned)id < IOR_FIELD_COUNT ? names[id] : "?";
 }
 
+void ior_field__label(struct ior_buf *b, const struct ior_field *f)
+{
+	ior_buf__adds(b, ior_field_name(f->id));
+	if (f->id == IOR_FIELD_DIR && f->depth)
+		ior_buf__addf(b, ":%u", f->depth);
+}
+
 /* One item of the list, s[0..len). */
 static int parse_one(struct ior_field *f, const char *s, size_t len, char *err, size_t errlen)
 {

@@ -57,6 +57,9 @@ int ior_fields__parse(struct ior_fields *fs, const char *list, char *err, size_t
 /* "comm", "dir" ... (without the depth). */
 const char *ior_field_name(enum ior_field_id id);
 
+/* Append the field's name as the user wrote it: "comm", "dir", "dir:2". */
+void ior_field__label(struct ior_buf *b, const struct ior_field *f);
+
 /* Whether the event failed: the kernel's -errno range, -4095..-1. */
 static inline bool ior_revent_failed(const struct ior_revent *re)
 {
