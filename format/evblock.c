@@ -171,7 +171,7 @@ static bool get_var_slow(struct evb_cursor *c, uint64_t *v)
 
 /*
  * One value at p, with at least VARINT_MAX bytes readable so that no byte needs a bound
- * check. Most values are one to three bytes: those take no loop. NULL when longer than
+ * check. Most values are one to four bytes: those take no loop. NULL when longer than
  * ten bytes or more than 64 bits.
  */
 static inline const uint8_t *var_fast(const uint8_t *p, uint64_t *v)
@@ -189,8 +189,12 @@ static inline const uint8_t *var_fast(const uint8_t *p, uint64_t *v)
 	x += (b << 14) - (0x80u << 7);
 	if (b < 0x80)
 		goto done3;
-	x -= 0x80u << 14;
-	for (p += 3, shift = 21; shift < 7 * VARINT_MAX; shift += 7) {
+	b = p[3];
+	x += (b << 21) - (0x80u << 14);
+	if (b < 0x80)
+		goto done4;
+	x -= 0x80u << 21;
+	for (p += 4, shift = 28; shift < 7 * VARINT_MAX; shift += 7) {
 		b = *p++;
 		x |= (b & 0x7f) << shift;
 		if (b < 0x80) {
@@ -210,6 +214,9 @@ done2:
 done3:
 	*v = x;
 	return p + 3;
+done4: /* file offsets up to 256 MiB */
+	*v = x;
+	return p + 4;
 }
 
 static inline bool get_var(struct evb_cursor *c, uint64_t *v)
