@@ -43,15 +43,16 @@ int ior_input__open(struct ior_input *in, const char *name, bool salvage);
 /* Print a replay error ("'x.ior': Cannot allocate memory"); returns -1. */
 int ior_input__fail(const struct ior_input *in, int err);
 
-/*
- * The next resolved event that passes f (NULL: every event). Returns 1, 0 at the end, or
- * -1 after printing a read error. Non-event records are applied to the replay; when rec
- * is non-NULL every record is also copied there (lost and end records for the caller).
- */
+/* ior_input__next() once the current run of events is used up. */
 int ior_input__next_slow(struct ior_input *in, const struct ior_filter *f,
 			 struct ior_revent *re, struct ior_record *rec);
 
-/* Inline: an event of the current run that passes is the common case. */
+/*
+ * The next resolved event that passes f (NULL: every event). Returns 1, 0 at the end, or
+ * -1 after printing a read or replay error. Other records are applied to the replay;
+ * when rec is non-NULL, a lost or end record is also returned there, with 2. Inline: an
+ * event of the current run that passes is the common case.
+ */
 static inline int ior_input__next(struct ior_input *in, const struct ior_filter *f,
 				  struct ior_revent *re, struct ior_record *rec)
 {
