@@ -43,6 +43,24 @@ int ior_input__open(struct ior_input *in, const char *name, bool salvage);
 /* Print a replay error ("'x.ior': Cannot allocate memory"); returns -1. */
 int ior_input__fail(const struct ior_input *in, int err);
 
+/*
+ * The next event of the current run that passes f: 1 with *re, 0 when the run is used
+ * up, -1 after printing a replay error.
+ */
+static inline int ior_input__from_run(struct ior_input *in, const struct ior_filter *f,
+				      struct ior_revent *re)
+{
+	while (in->run_pos < in->run_n) {
+		int n = ior_replay__event(in->rp, &in->run[in->run_pos++], re);
+
+		if (n < 0)
+			return ior_input__fail(in, n);
+		if (!f || ior_filter__match(f, re))
+			return 1;
+	}
+	return 0;
+}
+
 /* ior_input__next() once the current run of events is used up. */
 int ior_input__next_slow(struct ior_input *in, const struct ior_filter *f,
 			 struct ior_revent *re, struct ior_record *rec);
@@ -56,15 +74,9 @@ int ior_input__next_slow(struct ior_input *in, const struct ior_filter *f,
 static inline int ior_input__next(struct ior_input *in, const struct ior_filter *f,
 				  struct ior_revent *re, struct ior_record *rec)
 {
-	while (in->run_pos < in->run_n) {
-		int n = ior_replay__event(in->rp, &in->run[in->run_pos++], re);
+	int n = ior_input__from_run(in, f, re);
 
-		if (n < 0)
-			return ior_input__fail(in, n);
-		if (!f || ior_filter__match(f, re))
-			return 1;
-	}
-	return ior_input__next_slow(in, f, re, rec);
+	return n ? n : ior_input__next_slow(in, f, re, rec);
 }
 
 /* Print the reader's warnings (damage, truncation) to stderr, each prefixed; close. */

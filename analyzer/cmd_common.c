@@ -71,8 +71,9 @@ int ior_input__next_slow(struct ior_input *in, const struct ior_filter *f,
 	for (;;) {
 		int n;
 
-		if (in->run_pos < in->run_n)
-			return ior_input__next(in, f, re, recp);
+		n = ior_input__from_run(in, f, re); /* a loop, not a call back: no recursion */
+		if (n)
+			return n;
 		n = read_run(in, rec);
 		if (n <= 0)
 			return n;
