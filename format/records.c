@@ -469,28 +469,18 @@ static bool resolve_event(struct ior_parser *r, struct ior_event *ev)
 static int block_events(struct ior_parser *r, struct ior_record *rec, struct ior_event *buf,
 			size_t cap)
 {
-	size_t done = 0;
+	size_t want = cap < evb_decoder__pending(&r->block) ? cap : evb_decoder__pending(&r->block);
+	size_t n = evb_decoder__decode(&r->block, buf, want, &r->prev_start), done = 0;
 
-	while (done < cap && evb_decoder__pending(&r->block)) {
-		size_t want = cap - done < EVB_STEP ? cap - done : EVB_STEP;
-		size_t n, i = 0;
-
-		if (want > evb_decoder__pending(&r->block))
-			want = evb_decoder__pending(&r->block);
-		n = evb_decoder__decode(&r->block, buf + done, want, &r->prev_start);
-		while (i < n && resolve_event(r, &buf[done + i]))
-			i++;
-		done += i;
-		if (i < want) { /* decoding or resolving failed at buf[done] */
-			r->block_bad = true;
-			evb_decoder__stop(&r->block);
-			break;
-		}
-	}
-	if (!done)
-		return skip_block(r);
-	if (r->block_bad)
+	while (done < n && resolve_event(r, &buf[done]))
+		done++;
+	if (done < want) { /* decoding or resolving failed at buf[done] */
+		r->block_bad = true;
+		evb_decoder__stop(&r->block);
+		if (!done)
+			return skip_block(r);
 		r->prev_start = buf[done - 1].start_ns;
+	}
 	r->st.events += done;
 	rec->type = IOR_REC_EVENTS;
 	rec->events.v = buf;
