@@ -335,9 +335,12 @@ static struct ior_group *find_group(struct ior_agg *a, const uint64_t *k,
 		return NULL;
 	for (i = hash_key(k, a->nkey) & (a->nslots - 1); a->slots[i];
 	     i = (i + 1) & (a->nslots - 1)) {
-		a->last = a->slots[i];
-		if (keys_equal(a->keys + (a->last - 1) * a->nkey, k, a->nkey))
-			return &a->groups[a->last - 1];
+		size_t at = a->slots[i] - 1;
+
+		if (keys_equal(a->keys + at * a->nkey, k, a->nkey)) {
+			a->last = at + 1;
+			return &a->groups[at];
+		}
 	}
 	g = new_group(a, k, i, re);
 	a->last = g ? a->ngroups : 0;

@@ -20,9 +20,9 @@
  * taken, so a lifecycle record older than the snapshot of the task it is about is stale
  * and ignored (the snapshot already shows its effect).
  *
- * Names (cwd, root, fd names) are ids of the replay's name table (an ior_intern, common/hash.h); comm
- * ids are the reader's string ids. Functions returning int return 0 or -errno.
- * Limitation: a thread made with CLONE_THREAD but without CLONE_FILES or CLONE_FS (glibc
+ * Names (cwd, root, fd names) are ids of the replay's name table (an ior_intern,
+ * common/hash.h); comm ids are the reader's string ids. Functions returning int return
+ * 0 or -errno. Limitation: a thread made with CLONE_THREAD but without CLONE_FILES or CLONE_FS (glibc
  * never does this) shares its process's table and cwd here.
  */
 #ifndef IOR_ANALYZER_PROCS_H
