@@ -22,8 +22,8 @@
  *
  * Names (cwd, root, fd names) are ids of the replay's name table (an ior_intern,
  * common/hash.h); comm ids are the reader's string ids. Functions returning int return
- * 0 or -errno. Limitation: a thread made with CLONE_THREAD but without CLONE_FILES or CLONE_FS (glibc
- * never does this) shares its process's table and cwd here.
+ * 0 or -errno. Limitation: a thread made with CLONE_THREAD but without CLONE_FILES or
+ * CLONE_FS (glibc never does this) shares its process's table and cwd here.
  */
 #ifndef IOR_ANALYZER_PROCS_H
 #define IOR_ANALYZER_PROCS_H
