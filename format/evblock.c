@@ -261,17 +261,82 @@ static inline bool get_fd(struct evb_cursor *c, int32_t *fd)
 	return true;
 }
 
-/* After the last event: every stream must be used up exactly. */
+/* After the last event: every stream decoded must be used up exactly. */
 static bool streams_used_up(const struct evb_decoder *d)
 {
 	for (int i = 0; i < EVB_NSTREAMS; i++)
-		if (d->s[i].p != d->s[i].end)
+		if (!(d->skip >> i & 1) && d->s[i].p != d->s[i].end)
 			return false;
 	return true;
 }
 
+/*
+ * Values in a stream: the bytes without the continuation bit, eight at a time (the
+ * multiply adds the eight 0/1 bytes into the top one; no popcount instruction needed).
+ */
+static uint64_t values_in(const struct evb_cursor *c)
+{
+	const uint8_t *p = c->p;
+	uint64_t n = 0, w;
+
+	for (; c->end - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		n += ((~w & 0x8080808080808080ULL) >> 7) * 0x0101010101010101ULL >> 56;
+	}
+	for (; p < c->end; p++)
+		n += *p < 0x80;
+	return n;
+}
+
+/* Which streams the fields of skip (enum ior_event_skip) live in, as evb_stream bits. */
+static unsigned skip_streams(unsigned skip)
+{
+	static const unsigned stream_of[] = { EVB_THREAD, EVB_FD,   EVB_AUX,
+					      EVB_FLAGS,  EVB_PATH, EVB_EXT };
+	unsigned out = 0;
+
+	for (unsigned i = 0; i < sizeof(stream_of) / sizeof(stream_of[0]); i++)
+		if (skip >> i & 1)
+			out |= 1u << stream_of[i];
+	return out;
+}
+
+/*
+ * Whether each stream of skip (evb_stream bits) holds exactly the values its events
+ * need, and ends with a whole value: then skipping it cannot change which events a
+ * full decode finds good, but for values that break a rule of their own.
+ */
+static bool skipped_streams_framed(const struct evb_cursor *s, uint64_t n, unsigned skip)
+{
+	static const struct {
+		enum evb_stream s;
+		unsigned bit, per_event;
+	} opt[] = { { EVB_FD, EVB_HAS_FD, 1 },	     { EVB_AUX, EVB_HAS_AUX, 1 },
+		    { EVB_FLAGS, EVB_HAS_FLAGS, 1 }, { EVB_PATH, EVB_HAS_PATH, 1 },
+		    { EVB_EXT, EVB_HAS_EXT, 3 } };
+	uint64_t want[EVB_NSTREAMS] = { [EVB_THREAD] = n };
+	uint32_t events_of[256] = { 0 }; /* by shape: a pass over the events, one over shapes */
+
+	for (uint64_t i = 0; i < n; i++)
+		events_of[s[EVB_SHAPE].p[i]]++;
+	for (unsigned v = 0; v < 256; v++)
+		for (unsigned j = 0; events_of[v] && j < sizeof(opt) / sizeof(opt[0]); j++)
+			if (v & opt[j].bit)
+				want[opt[j].s] += (uint64_t)events_of[v] * opt[j].per_event;
+	for (int i = 0; i < EVB_NSTREAMS; i++) {
+		const struct evb_cursor *c = &s[i];
+
+		if (!(skip >> i & 1))
+			continue;
+		if (values_in(c) != want[i] || (c->p < c->end && c->end[-1] >= 0x80))
+			return false;
+	}
+	return true;
+}
+
 /* Nothing is opened unless the whole layout is valid: d is only written on success. */
-bool evb_decoder__open(struct evb_decoder *d, const uint8_t *payload, size_t len, uint64_t n)
+bool evb_decoder__open(struct evb_decoder *d, const uint8_t *payload, size_t len, uint64_t n,
+		       unsigned skip)
 {
 	struct evb_cursor in = { payload, payload + len }, s[EVB_NSTREAMS];
 	uint64_t nstreams, slen[EVB_NSTREAMS], extra = 0;
@@ -298,6 +363,15 @@ bool evb_decoder__open(struct evb_decoder *d, const uint8_t *payload, size_t len
 	if (n == 0 || slen[EVB_SHAPE] != n || extra != (uint64_t)(in.end - in.p))
 		return false;
 	memcpy(d->s, s, sizeof(s));
+	d->skip = skip_streams(skip);
+	if (d->skip && !skipped_streams_framed(s, n, d->skip))
+		d->skip = 0;
+	/* a skipped optional value reads as absent: its default */
+	d->shape_keep = 0xff & ~((d->skip >> EVB_FD & 1 ? EVB_HAS_FD : 0) |
+				 (d->skip >> EVB_AUX & 1 ? EVB_HAS_AUX : 0) |
+				 (d->skip >> EVB_FLAGS & 1 ? EVB_HAS_FLAGS : 0) |
+				 (d->skip >> EVB_PATH & 1 ? EVB_HAS_PATH : 0) |
+				 (d->skip >> EVB_EXT & 1 ? EVB_HAS_EXT : 0));
 	return true;
 }
 
@@ -385,6 +459,20 @@ static bool optional_values(struct evb_decoder *d, unsigned shape, struct ior_ev
 	return true;
 }
 
+/* optional_values() when only bytes are decoded (the others skipped): 1 or 0. */
+static inline bool bytes_only(struct evb_decoder *d, unsigned shape, struct ior_event *ev)
+{
+	ev->fd = ev->fd2 = IOR_FD_NONE;
+	ev->aux = ev->flags = 0;
+	ev->path = ev->path2 = ev->str_flags = 0;
+	if (shape & EVB_BYTES_RET) {
+		ev->bytes = (uint64_t)ev->ret;
+		return ev->ret > 0 && !(shape & EVB_HAS_BYTES);
+	}
+	ev->bytes = 0;
+	return !(shape & EVB_HAS_BYTES) || get_var(&d->s[EVB_BYTES], &ev->bytes);
+}
+
 /*
  * Up to n events (n <= pending): how many decoded well. The streams every event has are
  * decoded one after the other, each in its own loop that keeps its cursor in a
@@ -402,12 +490,20 @@ static size_t decode_step(struct evb_decoder *d, struct ior_event *ev, size_t n,
 
 	n = stream_values(&d->s[EVB_DT], EVB_DT, ev, n, &t);
 	n = stream_values(&d->s[EVB_DUR], EVB_DUR, ev, n, &t);
-	n = stream_values(&d->s[EVB_THREAD], EVB_THREAD, ev, n, &t);
+	if (d->skip >> EVB_THREAD & 1)
+		for (i = 0; i < n; i++)
+			ev[i].tid = 0;
+	else
+		n = stream_values(&d->s[EVB_THREAD], EVB_THREAD, ev, n, &t);
 	n = stream_values(&d->s[EVB_NR], EVB_NR, ev, n, &t);
 	n = stream_values(&d->s[EVB_RET], EVB_RET, ev, n, &t);
 	*prev_start = (int64_t)t;
-	for (i = 0; i < n && optional_values(d, shape[i], &ev[i]); i++)
-		;
+	if ((d->shape_keep & EVB_OPTIONAL) == (EVB_BYTES_RET | EVB_HAS_BYTES))
+		for (i = 0; i < n && bytes_only(d, shape[i], &ev[i]); i++)
+			;
+	else
+		for (i = 0; i < n && optional_values(d, shape[i] & d->shape_keep, &ev[i]); i++)
+			;
 	d->s[EVB_SHAPE].p += i;
 	return i;
 }

@@ -54,6 +54,7 @@ enum evb_shape {
 	EVB_HAS_PATH = 1u << 5,
 	EVB_HAS_EXT = 1u << 6,
 	/* bit 7: reserved for a later minor version, ignored by this one */
+	EVB_OPTIONAL = (1u << 7) - 1,
 };
 
 /* ---- encoding -------------------------------------------------------------------- */
@@ -89,6 +90,8 @@ struct evb_cursor {
 
 struct evb_decoder {
 	struct evb_cursor s[EVB_NSTREAMS]; /* s[EVB_SHAPE] counts the events left */
+	unsigned skip;                     /* streams not decoded: bit 1 << enum evb_stream */
+	unsigned shape_keep;               /* shape bits of the optional values decoded */
 };
 
 /* Events of the open block not yet returned (0 when none is open). */
@@ -103,12 +106,20 @@ static inline void evb_decoder__stop(struct evb_decoder *d)
 	d->s[EVB_SHAPE].p = d->s[EVB_SHAPE].end;
 }
 
-/* Start on a block's payload of n events. false when its layout is malformed. */
-bool evb_decoder__open(struct evb_decoder *d, const uint8_t *payload, size_t len, uint64_t n);
+/*
+ * Start on a block's payload of n events. false when its layout is malformed. skip
+ * (enum ior_event_skip bits) names fields the caller does not want: their streams are
+ * not decoded, only checked to hold as many values as the events need. When one does
+ * not, the block is decoded whole, so the events returned are those a full decode
+ * returns (those before the first bad value).
+ */
+bool evb_decoder__open(struct evb_decoder *d, const uint8_t *payload, size_t len, uint64_t n,
+		       unsigned skip);
 
 /*
  * Decode up to max of the open block's next events into ev[0..max): every field but
- * pid, with the event's thread id in tid (the caller resolves it); start times follow
+ * pid and the skipped ones (left at their defaults, tid 0), with the event's thread id
+ * in tid (the caller resolves it); start times follow
  * *prev_start, which is left at the last returned event's. Returns how many were
  * decoded. Fewer than min(max, pending) means the next event is malformed (a value out
  * of range, a stream cut short, or at the last event a stream with bytes left): the

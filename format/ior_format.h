@@ -222,6 +222,23 @@ struct ior_reader_opts {
 	 * the current one. Records, order and results are the same either way.
 	 */
 	bool threads;
+	/*
+	 * Event fields the caller does not need (enum ior_event_skip bits): they read as
+	 * their defaults, and event blocks do not decode them. Their streams are checked only
+	 * for framing (SPEC.md, section 7), so a block whose skipped values alone break a rule
+	 * is read. start_ns, dur_ns, nr, ret and bytes are always read.
+	 */
+	unsigned skip;
+};
+
+enum ior_event_skip {
+	IOR_SKIP_THREAD = 1u << 0, /* pid, tid: 0 */
+	IOR_SKIP_FD = 1u << 1,     /* fd: IOR_FD_NONE */
+	IOR_SKIP_AUX = 1u << 2,    /* aux: 0 */
+	IOR_SKIP_FLAGS = 1u << 3,  /* flags: 0 */
+	IOR_SKIP_PATH = 1u << 4,   /* path: 0 */
+	IOR_SKIP_EXT = 1u << 5,    /* path2 0, fd2 IOR_FD_NONE, str_flags 0 */
+	IOR_SKIP_ALL = (1u << 6) - 1,
 };
 
 enum ior_record_type {

@@ -335,6 +335,7 @@ static int setup(struct ior_reader *r, int fd, const struct ior_reader_opts *opt
 	if (check_magic(r) || read_header(r))
 		return -1;
 	ior_parser__init(&r->p.parser, r->hdr.start_ns, &r->warn);
+	r->p.parser.skip = opts ? opts->skip & IOR_SKIP_ALL : 0;
 	r->p.parser.on_string = opts && opts->threads ? keep_string : define_now;
 	r->p.parser.ctx = opts && opts->threads ? (void *)&r->p : (void *)&r->t;
 	if (opts && opts->threads && (err = start_thread(r))) {

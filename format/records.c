@@ -303,6 +303,25 @@ static bool get_optional(struct ior_parser *r, struct cbor_in *in, uint64_t n,
 	return true;
 }
 
+/* A 1.x event's fields the caller skips, set to their defaults as blocks leave them. */
+static void skip_fields(struct ior_event *ev, unsigned skip)
+{
+	if (skip & IOR_SKIP_THREAD)
+		ev->pid = ev->tid = 0;
+	if (skip & IOR_SKIP_FD)
+		ev->fd = IOR_FD_NONE;
+	if (skip & IOR_SKIP_AUX)
+		ev->aux = 0;
+	if (skip & IOR_SKIP_FLAGS)
+		ev->flags = 0;
+	if (skip & IOR_SKIP_PATH)
+		ev->path = 0;
+	if (skip & IOR_SKIP_EXT) {
+		ev->path2 = ev->str_flags = 0;
+		ev->fd2 = IOR_FD_NONE;
+	}
+}
+
 static bool parse_event(struct ior_parser *r, uint64_t n, struct ior_event *ev)
 {
 	struct cbor_in in = r->cur; /* a local cursor stays in registers */
@@ -318,6 +337,8 @@ static bool parse_event(struct ior_parser *r, uint64_t n, struct ior_event *ev)
 	ev->nr = (uint32_t)nr;
 	if (!tables_thread(&r->t, thread, &ev->pid, &ev->tid) || !get_optional(r, &in, n, ev))
 		return false;
+	if (r->skip)
+		skip_fields(ev, r->skip);
 	r->prev_start = ev->start_ns;
 	r->cur = in;
 	return true;
@@ -413,7 +434,7 @@ static int apply_ctl(struct ior_parser *r, uint64_t type, const struct ctl *c,
 		return 0;
 	case IOR_CTL_EVENTS:
 		if (!r->chunk_has_base || !c->v[2].is_str ||
-		    !evb_decoder__open(&r->block, c->v[2].s, c->v[2].slen, c->v[1].u))
+		    !evb_decoder__open(&r->block, c->v[2].s, c->v[2].slen, c->v[1].u, r->skip))
 			return -1;
 		return 0;
 	case IOR_CTL_SYNC:
@@ -455,11 +476,14 @@ static int skip_block(struct ior_parser *r)
 	return skip_chunk(r, r->block_at);
 }
 
-/* Resolve an event's thread id (in tid) and check its string ids. */
+/* Resolve an event's thread id (in tid; 0 when skipped) and check its string ids. */
 static bool resolve_event(struct ior_parser *r, struct ior_event *ev)
 {
-	return tables_thread(&r->t, ev->tid, &ev->pid, &ev->tid) && valid_str_id(r, ev->path) &&
-	       valid_str_id(r, ev->path2);
+	bool thread_ok = r->block.skip >> EVB_THREAD & 1
+				 ? (ev->pid = 0, true)
+				 : tables_thread(&r->t, ev->tid, &ev->pid, &ev->tid);
+
+	return thread_ok && valid_str_id(r, ev->path) && valid_str_id(r, ev->path2);
 }
 
 /*
@@ -471,9 +495,18 @@ static int block_events(struct ior_parser *r, struct ior_record *rec, struct ior
 {
 	size_t want = cap < evb_decoder__pending(&r->block) ? cap : evb_decoder__pending(&r->block);
 	size_t n = evb_decoder__decode(&r->block, buf, want, &r->prev_start), done = 0;
+	/* threads skipped, and no string ids decoded: nothing to resolve */
+	unsigned nothing = (1u << EVB_THREAD) | (1u << EVB_PATH) | (1u << EVB_EXT);
 
+	if ((r->block.skip & nothing) == nothing) {
+		for (; done < n; done++)
+			buf[done].pid = 0;
+	}
 	while (done < n && resolve_event(r, &buf[done]))
 		done++;
+	if (r->skip && !r->block.skip) /* decoded whole: its skipped streams were not framed */
+		for (size_t i = 0; i < done; i++)
+			skip_fields(&buf[i], r->skip);
 	if (done < want) { /* decoding or resolving failed at buf[done] */
 		r->block_bad = true;
 		evb_decoder__stop(&r->block);

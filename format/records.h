@@ -27,6 +27,7 @@ struct ior_parser {
 	uint64_t chunk_offset;
 	bool chunk_has_base;
 	int64_t prev_start;
+	unsigned skip;            /* enum ior_event_skip: fields read as defaults */
 	struct reader_tables t;
 	struct ior_reader_stats st; /* record-level counts (events, lost, sync, end, bad) */
 	struct ior_warnings *warn;

@@ -19,6 +19,8 @@
 
 #include "format/evblock.h"
 #include "format/internal.h"
+#include "format/records.h"
+#include "format/source.h"
 #include "tests/t_recording.h"
 
 /*
@@ -134,6 +136,49 @@ START_TEST(test_roundtrip_extreme)
 	set_mode(_i);
 	roundtrip(50000, true, 0, 7);
 	roundtrip(20000, true, 4096, 8); /* many chunks: every chunk redefines its strings */
+}
+END_TEST
+
+/* What a reader skipping the fields of skip must return for ev. */
+static void expect_skipped(struct ior_event *ev, unsigned skip)
+{
+	if (skip & IOR_SKIP_THREAD)
+		ev->pid = ev->tid = 0;
+	if (skip & IOR_SKIP_FD)
+		ev->fd = IOR_FD_NONE;
+	if (skip & IOR_SKIP_AUX)
+		ev->aux = 0;
+	if (skip & IOR_SKIP_FLAGS)
+		ev->flags = 0;
+	if (skip & IOR_SKIP_PATH)
+		ev->path = 0;
+	if (skip & IOR_SKIP_EXT) {
+		ev->path2 = ev->str_flags = 0;
+		ev->fd2 = IOR_FD_NONE;
+	}
+}
+
+static const unsigned skip_cases[] = { IOR_SKIP_THREAD, IOR_SKIP_FD,   IOR_SKIP_AUX,
+				       IOR_SKIP_FLAGS,	IOR_SKIP_PATH, IOR_SKIP_EXT,
+				       IOR_SKIP_ALL,	IOR_SKIP_ALL & ~IOR_SKIP_FLAGS };
+
+/* Every skip case in every reading mode: skipped fields read as defaults, others as written. */
+START_TEST(test_roundtrip_skipping)
+{
+	struct ior_writer_opts wo = { .chunk_bytes = 8192 };
+	struct ior_reader_opts ro = { .skip = skip_cases[_i / 4] };
+	struct t_script s;
+	int fd = memfd_create("skip", 0);
+
+	set_mode(_i % 4);
+	ck_assert_int_eq(t_write_synthetic(fd, &s, 30000, true, &wo, 11 + (uint64_t)_i), 0);
+	for (size_t i = 0; i < s.n; i++)
+		if (s.recs[i].type == IOR_REC_EVENT)
+			expect_skipped(&s.recs[i].event, ro.skip);
+	lseek(fd, 0, SEEK_SET);
+	ck_assert_uint_eq(expect_prefix(fd, &s, &ro, NULL), s.n);
+	t_script_free(&s);
+	close(fd);
 }
 END_TEST
 
@@ -416,6 +461,8 @@ static const struct block_case block_cases[] = {
 	  true, 0 },
 	{ "bytes equal to a return of 4", 1, 12, { "02", "00", "05", "01", "00", "08" }, "",
 	  true, 1 },
+	{ "thread beyond uint32", 1, 12, { "00", "00", "05", "8080808010", "00", "00" }, "", true,
+	  0 },
 	{ "syscall number beyond uint32", 1, 12, { "00", "00", "05", "01", "8080808010", "00" },
 	  "", true, 0 },
 	{ "a stream with bytes left", 1, 12, { "00", "00", "0506", "01", "00", "00" }, "", true, 0 },
@@ -466,7 +513,8 @@ START_TEST(test_block_malformed)
 	int64_t prev = 0;
 	unsigned ok;
 
-	ck_assert_msg(evb_decoder__open(&d, payload, len, c->n) == c->opens, "%s: open", c->name);
+	ck_assert_msg(evb_decoder__open(&d, payload, len, c->n, 0) == c->opens, "%s: open",
+		      c->name);
 	ck_assert_uint_eq(evb_decoder__pending(&d), c->opens ? c->n : 0);
 	if (!c->opens)
 		return;
@@ -479,6 +527,77 @@ START_TEST(test_block_malformed)
 		ck_assert_uint_eq(first.dur_ns, UINT64_MAX);
 	if (strstr(c->name, "return of 4") && ok)
 		ck_assert_uint_eq(first.bytes, 4);
+}
+END_TEST
+
+/*
+ * The same blocks read skipping every field that can be skipped: a skipped stream is
+ * only checked for framing (a value per event that has one), so a value that breaks a
+ * rule of its own no longer spoils its event; a framing fault makes the decoder decode
+ * the block whole and find what a full decode finds.
+ */
+START_TEST(test_block_malformed_skipping)
+{
+	static const char *const good_when_skipped[] = { "fd beyond int32",
+							 "thread beyond uint32" };
+	const struct block_case *c = &block_cases[_i];
+	uint8_t payload[1024];
+	size_t len = block_payload(c, payload);
+	struct evb_decoder d = { 0 };
+	struct ior_event ev[16];
+	unsigned ok, want = c->ok;
+	int64_t prev = 0;
+
+	for (size_t i = 0; i < sizeof(good_when_skipped) / sizeof(good_when_skipped[0]); i++)
+		if (!strcmp(c->name, good_when_skipped[i]))
+			want = c->n;
+	ck_assert_msg(evb_decoder__open(&d, payload, len, c->n, IOR_SKIP_ALL) == c->opens,
+		      "%s: open", c->name);
+	if (!c->opens)
+		return;
+	ok = (unsigned)evb_decoder__decode(&d, ev, c->n, &prev);
+	ck_assert_msg(ok == want, "%s: %u events decoded skipping, expected %u", c->name, ok,
+		      want);
+	if (ok && d.skip)
+		ck_assert_msg(ev[0].fd == IOR_FD_NONE && ev[0].tid == 0 && ev[0].path == 0,
+			      "%s: a skipped field was read", c->name);
+}
+END_TEST
+
+/*
+ * Through the parser: a block whose skipped fd stream is short is decoded whole, and the
+ * good event it still gives has its skipped fd at the default, as unskipped blocks do.
+ */
+START_TEST(test_block_skipping_fallback_masks)
+{
+	static const uint8_t chunk[] = {
+		0xa3, 0x00, 0x01, 0x01, 0x00, 0x02, 0x00,		    /* chunk 0, base 0 */
+		0xa4, 0x00, 0x03, 0x01, 0x01, 0x02, 0x18, 0x64, 0x03, 0x18, 0x65, /* thread 1 */
+		0xa3, 0x00, 0x08, 0x01, 0x02, 0x02, 0x58, 26,		    /* block of 2 */
+		12, 2, 2, 2, 2, 2, 2, 1, 0, 0, 0, 0, 0, /* 12 streams and their lengths */
+		0x01, 0x01,			      /* shape: both events have an fd */
+		0x00, 0x00, 0x05, 0x05, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, /* dt dur thr nr ret */
+		0x06,				      /* fd 3, and no second fd */
+	};
+	struct ior_warnings w;
+	struct ior_parser p;
+	struct ior_record rec;
+	struct ior_event ev[4];
+
+	ior_warnings__init(&w);
+	ior_parser__init(&p, 0, &w);
+	p.skip = IOR_SKIP_FD;
+	ior_parser__open(&p, chunk, sizeof(chunk), 0);
+	ck_assert_int_eq(ior_parser__next(&p, &rec, ev, 4), 1);
+	ck_assert_int_eq(rec.type, IOR_REC_EVENTS);
+	ck_assert_uint_eq(rec.events.n, 1); /* the second event's fd is missing */
+	ck_assert_uint_eq(rec.events.v[0].pid, 100);
+	ck_assert_uint_eq(rec.events.v[0].tid, 101);
+	ck_assert_uint_eq(rec.events.v[0].dur_ns, 5);
+	ck_assert_int_eq(rec.events.v[0].fd, IOR_FD_NONE);
+	ck_assert_int_eq(ior_parser__next(&p, &rec, ev, 4), 0);
+	ior_parser__free(&p);
+	ior_warnings__free(&w);
 }
 END_TEST
 
@@ -870,8 +989,13 @@ Suite *format_suite(void)
 	tcase_add_test(tc, test_header_roundtrip);
 	tcase_add_test(tc, test_header_selected);
 	tcase_add_test(tc, test_libcbor_oracle);
+	tcase_add_loop_test(tc, test_roundtrip_skipping, 0,
+			    4 * (int)(sizeof(skip_cases) / sizeof(skip_cases[0])));
 	tcase_add_loop_test(tc, test_block_malformed, 0,
 			    (int)(sizeof(block_cases) / sizeof(block_cases[0])));
+	tcase_add_loop_test(tc, test_block_malformed_skipping, 0,
+			    (int)(sizeof(block_cases) / sizeof(block_cases[0])));
+	tcase_add_test(tc, test_block_skipping_fallback_masks);
 	tcase_add_loop_test(tc, test_truncation_every_offset, 0, 4);
 	tcase_add_loop_test(tc, test_random_damage, 0, 4);
 	tcase_add_loop_test(tc, test_zero_tail, 0, 4);

@@ -2,8 +2,9 @@
 /*
  * libFuzzer target: any bytes as a recording. The reader must never crash, hang or
  * leak, and every record it returns must reference only strings it can resolve.
- * Bits of the first input byte choose salvage mode (1) and reading events in runs (2),
- * so that every path is explored.
+ * Bits of the first input byte choose salvage mode (1), reading events in runs (2) and,
+ * in the six bits above, the fields skipped (ior_reader_opts.skip), so that every path
+ * is explored. Skipped fields must read as their defaults.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,8 +26,13 @@ static void touch_string(struct ior_reader *r, uint32_t id)
 		abort();
 }
 
-static void touch_event(struct ior_reader *r, const struct ior_event *ev)
+static void touch_event(struct ior_reader *r, const struct ior_event *ev, unsigned skip)
 {
+	if (((skip & IOR_SKIP_THREAD) && (ev->pid || ev->tid)) ||
+	    ((skip & IOR_SKIP_FD) && ev->fd != IOR_FD_NONE) || ((skip & IOR_SKIP_AUX) && ev->aux) ||
+	    ((skip & IOR_SKIP_FLAGS) && ev->flags) || ((skip & IOR_SKIP_PATH) && ev->path) ||
+	    ((skip & IOR_SKIP_EXT) && (ev->path2 || ev->str_flags || ev->fd2 != IOR_FD_NONE)))
+		abort(); /* a skipped field was read */
 	touch_string(r, ev->path);
 	touch_string(r, ev->path2);
 	(void)ior_reader__syscall_name(r, ev->nr);
@@ -41,7 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ior_reader_opts o = { .salvage = size && (data[0] & 1) };
+	struct ior_reader_opts o = { .salvage = size && (data[0] & 1),
+				     .skip = size ? (unsigned)data[0] >> 2 & IOR_SKIP_ALL : 0 };
 	struct ior_record rec;
 	struct ior_reader *r;
 	int fd = memfd_create("fuzz", 0);
@@ -57,12 +64,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)strlen(h->argv[i]);
 		while (next(r, &rec, size && (data[0] & 2)) > 0) {
 			if (rec.type == IOR_REC_EVENT) {
-				touch_event(r, &rec.event);
+				touch_event(r, &rec.event, o.skip);
 			} else if (rec.type == IOR_REC_EVENTS) {
 				if (!rec.events.n)
 					abort(); /* a run is never empty */
 				for (size_t i = 0; i < rec.events.n; i++)
-					touch_event(r, &rec.events.v[i]);
+					touch_event(r, &rec.events.v[i], o.skip);
 			} else if (rec.type == IOR_REC_PROC) {
 				touch_string(r, rec.proc.comm);
 				touch_string(r, rec.proc.path);
