@@ -6,6 +6,7 @@
 
 #include "analyzer/buf.h"
 #include "analyzer/escape.h"
+#include "analyzer/replay.h"
 #include "common/hash.h"
 
 /* A key slot per field, plus one for flags (whose text depends on the syscall). */
@@ -153,9 +154,33 @@ static inline uint64_t text_key(struct ior_agg *a, unsigned i, const struct ior_
 	return text_key_slow(a, i, re, id);
 }
 
+/* Whether an event failed: the kernel's -errno range (as ior_revent_failed()). */
+static inline bool event_failed(const struct ior_event *ev)
+{
+	return ev->ret < 0 && ev->ret >= -4095;
+}
+
 /*
- * The key of field i for re; flags take two slots. Returns slots used, 0 on ENOMEM.
- * Text fields are keyed by the aggregation's own intern ids: equal texts, equal keys.
+ * The key of a field that is a number of the event itself (not comm, path, dir or
+ * class); flags take two slots. Returns the slots used.
+ */
+static inline unsigned event_key(const struct ior_field *f, const struct ior_event *ev,
+				 uint64_t *k)
+{
+	switch (f->id) {
+	case IOR_FIELD_PID: k[0] = ev->pid; return 1;
+	case IOR_FIELD_TID: k[0] = ev->tid; return 1;
+	case IOR_FIELD_SYSCALL: k[0] = ev->nr; return 1;
+	case IOR_FIELD_FD: k[0] = (uint32_t)ev->fd; return 1;
+	case IOR_FIELD_FLAGS: k[0] = ev->flags; k[1] = ev->nr; return 2;
+	case IOR_FIELD_ERRNO: k[0] = event_failed(ev) ? (uint64_t)-ev->ret : 0; return 1;
+	default: k[0] = 0; return 1;
+	}
+}
+
+/*
+ * The key of field i for re. Returns slots used, 0 on ENOMEM. Text fields are keyed by
+ * the aggregation's own intern ids: equal texts, equal keys.
  */
 static unsigned field_key(struct ior_agg *a, unsigned i, const struct ior_revent *re,
 			  uint64_t *k)
@@ -164,18 +189,12 @@ static unsigned field_key(struct ior_agg *a, unsigned i, const struct ior_revent
 
 	switch (f->id) {
 	case IOR_FIELD_COMM: k[0] = text_key(a, i, re); return k[0] ? 1 : 0;
-	case IOR_FIELD_PID: k[0] = re->ev.pid; return 1;
-	case IOR_FIELD_TID: k[0] = re->ev.tid; return 1;
 	case IOR_FIELD_PATH:
 	case IOR_FIELD_DIR:
 		k[0] = re->path ? text_key(a, i, re) : 0;
 		return k[0] || !re->path ? 1 : 0;
-	case IOR_FIELD_SYSCALL: k[0] = re->ev.nr; return 1;
 	case IOR_FIELD_CLASS: k[0] = (uint64_t)re->cls; return 1;
-	case IOR_FIELD_FD: k[0] = (uint32_t)re->ev.fd; return 1;
-	case IOR_FIELD_FLAGS: k[0] = re->ev.flags; k[1] = re->ev.nr; return 2;
-	case IOR_FIELD_ERRNO: k[0] = ior_revent_failed(re) ? (uint64_t)-re->ev.ret : 0; return 1;
-	default: k[0] = 0; return 1;
+	default: return event_key(f, &re->ev, k);
 	}
 }
 
@@ -323,14 +342,19 @@ static inline bool keys_equal(const uint64_t *x, const uint64_t *y, unsigned n)
 	return true;
 }
 
-static struct ior_group *find_group(struct ior_agg *a, const uint64_t *k,
-				    const struct ior_revent *re)
+/*
+ * The group of key k, or NULL with *slot the free hash slot for it; *slot is also
+ * SIZE_MAX on ENOMEM. Runs of events of one group are common: the last one is tried
+ * first.
+ */
+static inline struct ior_group *lookup_group(struct ior_agg *a, const uint64_t *k,
+					     size_t *slot)
 {
-	struct ior_group *g;
 	size_t i;
 
 	if (a->last && keys_equal(a->keys + (a->last - 1) * a->nkey, k, a->nkey))
 		return &a->groups[a->last - 1];
+	*slot = SIZE_MAX;
 	if ((a->ngroups + 1) * 2 > a->nslots && grow_slots(a))
 		return NULL;
 	for (i = hash_key(k, a->nkey) & (a->nslots - 1); a->slots[i];
@@ -342,19 +366,29 @@ static struct ior_group *find_group(struct ior_agg *a, const uint64_t *k,
 			return &a->groups[at];
 		}
 	}
-	g = new_group(a, k, i, re);
+	*slot = i;
+	return NULL;
+}
+
+/* A new group for key k at hash slot i, rendered from re; NULL on ENOMEM. */
+static struct ior_group *add_group(struct ior_agg *a, const uint64_t *k, size_t i,
+				   const struct ior_revent *re)
+{
+	struct ior_group *g = i == SIZE_MAX ? NULL : new_group(a, k, i, re);
+
 	a->last = g ? a->ngroups : 0;
 	return g;
 }
 
-static int account(struct ior_group *g, const struct ior_revent *re, bool hist)
+static inline int account(struct ior_group *g, const struct ior_event *ev, uint64_t gap_ns,
+			  bool hist)
 {
 	g->count++;
-	g->errors += ior_revent_failed(re);
-	g->bytes += re->ev.bytes;
-	g->dur_sum += re->ev.dur_ns;
-	g->gap_sum += re->gap_ns;
-	return hist ? ior_hist__record(&g->hist, re->ev.dur_ns) : 0;
+	g->errors += event_failed(ev);
+	g->bytes += ev->bytes;
+	g->dur_sum += ev->dur_ns;
+	g->gap_sum += gap_ns;
+	return hist ? ior_hist__record(&g->hist, ev->dur_ns) : 0;
 }
 
 int ior_agg__add(struct ior_agg *a, const struct ior_revent *re)
@@ -362,6 +396,7 @@ int ior_agg__add(struct ior_agg *a, const struct ior_revent *re)
 	uint64_t k[KEY_MAX];
 	unsigned at = 0;
 	struct ior_group *g;
+	size_t slot;
 
 	for (unsigned i = 0; i < a->fs.n; i++) {
 		unsigned used = field_key(a, i, re, k + at);
@@ -370,10 +405,83 @@ int ior_agg__add(struct ior_agg *a, const struct ior_revent *re)
 			return -ENOMEM;
 		at += used;
 	}
-	g = find_group(a, k, re);
-	if (!g || account(g, re, a->o.histograms))
+	g = lookup_group(a, k, &slot);
+	if (!g)
+		g = add_group(a, k, slot, re);
+	if (!g || account(g, &re->ev, re->gap_ns, a->o.histograms))
 		return -ENOMEM;
 	a->total_merged = false; /* the total is summed from the groups when asked for */
+	return 0;
+}
+
+bool ior_fields__direct(const struct ior_fields *fs, unsigned *skip)
+{
+	unsigned s = IOR_SKIP_ALL;
+
+	for (unsigned i = 0; i < fs->n; i++) {
+		switch (fs->f[i].id) {
+		case IOR_FIELD_PID:
+		case IOR_FIELD_TID: s &= ~IOR_SKIP_THREAD; break;
+		case IOR_FIELD_FD: s &= ~IOR_SKIP_FD; break;
+		case IOR_FIELD_FLAGS: s &= ~IOR_SKIP_FLAGS; break;
+		case IOR_FIELD_SYSCALL:
+		case IOR_FIELD_CLASS:
+		case IOR_FIELD_ERRNO: break;
+		default: return false;
+		}
+	}
+	*skip = s;
+	return true;
+}
+
+/* The key of a raw event (fields as ior_fields__direct() allows). */
+static inline void event_keys(const struct ior_agg *a, const struct ior_replay *rp,
+			      const struct ior_event *ev, uint64_t *k)
+{
+	unsigned at = 0;
+
+	for (unsigned i = 0; i < a->fs.n; i++) {
+		const struct ior_field *f = &a->fs.f[i];
+
+		if (f->id == IOR_FIELD_CLASS)
+			k[at++] = (uint64_t)ior_replay__class(rp, ev->nr);
+		else
+			at += event_key(f, ev, k + at);
+	}
+}
+
+/* The group of key k when it is not the last one: found or made; NULL on ENOMEM. */
+static struct ior_group *event_group_slow(struct ior_agg *a, struct ior_replay *rp,
+					  const struct ior_event *ev, const uint64_t *k)
+{
+	struct ior_revent re;
+	size_t slot;
+	struct ior_group *g = lookup_group(a, k, &slot);
+
+	if (g)
+		return g;
+	ior_replay__stateless(rp, ev, &re); /* a new group is rendered from its first event */
+	return add_group(a, k, slot, &re);
+}
+
+int ior_agg__add_events(struct ior_agg *a, struct ior_replay *rp, const struct ior_event *ev,
+			size_t n)
+{
+	bool hist = a->o.histograms;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k[KEY_MAX];
+		struct ior_group *g;
+
+		event_keys(a, rp, &ev[i], k);
+		if (a->last && keys_equal(a->keys + (a->last - 1) * a->nkey, k, a->nkey))
+			g = &a->groups[a->last - 1];
+		else if (!(g = event_group_slow(a, rp, &ev[i], k)))
+			return -ENOMEM;
+		if (account(g, &ev[i], 0, hist))
+			return -ENOMEM;
+	}
+	a->total_merged = false;
 	return 0;
 }
 

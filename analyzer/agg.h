@@ -49,6 +49,23 @@ void ior_agg__free(struct ior_agg *a);
  */
 int ior_agg__add(struct ior_agg *a, const struct ior_revent *re);
 
+/*
+ * Whether every field is a number of the event itself (pid, tid, syscall, class, fd,
+ * flags, errno): then events can go straight from the reader to ior_agg__add_events(),
+ * unreplayed, and *skip gets the reader's IOR_SKIP_* bits for the fields none of them
+ * uses.
+ */
+bool ior_fields__direct(const struct ior_fields *fs, unsigned *skip);
+
+/*
+ * Add n events of rp's recording without replaying them (fields as ior_fields__direct()
+ * allows): the same groups and sums as ior_agg__add() of their replayed events, but
+ * for gap_sum, which stays 0. 0 or -ENOMEM.
+ */
+struct ior_replay;
+int ior_agg__add_events(struct ior_agg *a, struct ior_replay *rp, const struct ior_event *ev,
+			size_t n);
+
 /* The groups, in no particular order; valid until the next add or free. */
 struct ior_group *ior_agg__groups(struct ior_agg *a, size_t *n);
 

@@ -373,7 +373,7 @@ int cmd_dump(int argc, char **argv)
 		ior_filter__free(&f);
 		return ior_usage_hint("dump");
 	}
-	status = ior_input__open(&in, argv[optind], salvage);
+	status = ior_input__open(&in, argv[optind], &(struct ior_input_opts){ .salvage = salvage });
 	if (!status)
 		status = ior_filter_bind_or_fail(&f, &in);
 	if (!status)

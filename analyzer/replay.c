@@ -826,6 +826,35 @@ static int apply_proc(struct ior_replay *rp, const struct ior_proc *p)
 	}
 }
 
+/* What needs no process state: the event, its syscall and time; no comm, file or gap. */
+static inline void fill_stateless(struct ior_replay *rp, const struct rp_sc *sc,
+				  const struct ior_event *ev, struct ior_revent *re)
+{
+	/* member by member, not memset and fill (or a compound literal, built aside and
+	 * copied): this runs for every event */
+	re->ev = *ev;
+	re->syscall = ior_replay__syscall_name(rp, ev->nr);
+	re->desc = sc->desc;
+	re->cls = sc->desc ? (enum ior_class)sc->desc->cls : IOR_CLASS_OTHER;
+	re->id_src = rp;
+	re->path_id = 0;
+	re->path = re->path2 = NULL;
+	re->path_len = re->path2_len = 0;
+	re->kind = IOR_FD_KIND_NONE;
+	re->resolved = 0;
+	re->rel_ns = (int64_t)((uint64_t)ev->start_ns - (uint64_t)rp->hdr->start_ns);
+}
+
+/* Count an event in the stats: how many, and the span they cover. */
+static inline void count_event(struct ior_replay *rp, int64_t rel_ns, uint64_t dur_ns)
+{
+	rp->st.events++;
+	if (rel_ns < rp->st.first_ns)
+		rp->st.first_ns = rel_ns;
+	if (rel_ns + (int64_t)dur_ns > rp->st.last_ns)
+		rp->st.last_ns = rel_ns + (int64_t)dur_ns;
+}
+
 /* Everything but the file: syscall, comm, gap, time. */
 static void fill_basics(struct ior_replay *rp, struct ior_rtask *t, const struct rp_sc *sc,
 			const struct ior_event *ev, struct ior_revent *re)
@@ -836,30 +865,37 @@ static void fill_basics(struct ior_replay *rp, struct ior_rtask *t, const struct
 		t->comm_str = t->comm ? ior_reader__string(rp->r, t->comm, NULL) : NULL;
 		t->comm_seen = t->comm;
 	}
-
-	/* member by member, not memset and fill (or a compound literal, built aside and
-	 * copied): this runs for every event */
-	re->ev = *ev;
-	re->syscall = ior_replay__syscall_name(rp, ev->nr);
-	re->desc = sc->desc;
-	re->cls = sc->desc ? (enum ior_class)sc->desc->cls : IOR_CLASS_OTHER;
+	fill_stateless(rp, sc, ev, re);
 	re->comm = t->comm_str ? t->comm_str : "?";
-	re->id_src = rp;
 	re->comm_id = t->comm_str ? t->comm : 0;
-	re->path_id = 0;
-	re->path = re->path2 = NULL;
-	re->path_len = re->path2_len = 0;
-	re->kind = IOR_FD_KIND_NONE;
-	re->resolved = 0;
 	re->gap_ns =
 	    t->last_end && ev->start_ns > t->last_end ? (uint64_t)(ev->start_ns - t->last_end) : 0;
-	re->rel_ns = (int64_t)((uint64_t)ev->start_ns - (uint64_t)rp->hdr->start_ns);
 	t->last_end = end ? end : 1;
-	rp->st.events++;
-	if (re->rel_ns < rp->st.first_ns)
-		rp->st.first_ns = re->rel_ns;
-	if (re->rel_ns + (int64_t)ev->dur_ns > rp->st.last_ns)
-		rp->st.last_ns = re->rel_ns + (int64_t)ev->dur_ns;
+	count_event(rp, re->rel_ns, ev->dur_ns);
+}
+
+void ior_replay__stateless(struct ior_replay *rp, const struct ior_event *ev,
+			   struct ior_revent *re)
+{
+	fill_stateless(rp, sc_of(rp, ev->nr), ev, re);
+	re->comm = "?";
+	re->comm_id = 0;
+	re->gap_ns = 0;
+}
+
+void ior_replay__skim(struct ior_replay *rp, const struct ior_event *ev, size_t n)
+{
+	uint64_t start = (uint64_t)rp->hdr->start_ns;
+
+	for (size_t i = 0; i < n; i++)
+		count_event(rp, (int64_t)((uint64_t)ev[i].start_ns - start), ev[i].dur_ns);
+}
+
+enum ior_class ior_replay__class(const struct ior_replay *rp, uint32_t nr)
+{
+	const struct rp_sc *sc = sc_of(rp, nr);
+
+	return sc->desc ? (enum ior_class)sc->desc->cls : IOR_CLASS_OTHER;
 }
 
 int ior_replay__event(struct ior_replay *rp, const struct ior_event *ev, struct ior_revent *re)

@@ -103,4 +103,16 @@ const char *ior_replay__dir(const struct ior_replay *rp, uint32_t pid, int which
 /* Syscall name for nr from the recording, or "syscall_<nr>" (valid until the next call). */
 const char *ior_replay__syscall_name(struct ior_replay *rp, uint32_t nr);
 
+/*
+ * For reports that need no process state (analyzer/agg.h, ior_fields__direct()): events
+ * can skip the replay. ior_replay__skim() counts n events in the stats as replaying them
+ * would. ior_replay__stateless() fills re with what needs no state (syscall, class,
+ * times; comm "?", no file, gap 0); strings valid until the next call. The class of
+ * syscall nr on the recording host.
+ */
+void ior_replay__skim(struct ior_replay *rp, const struct ior_event *ev, size_t n);
+void ior_replay__stateless(struct ior_replay *rp, const struct ior_event *ev,
+			   struct ior_revent *re);
+enum ior_class ior_replay__class(const struct ior_replay *rp, uint32_t nr);
+
 #endif /* IOR_ANALYZER_REPLAY_H */

@@ -2,7 +2,7 @@
 /*
  * analyzer/cmd_common's input loop (ior_input__next): every event of a real recording
  * goes through the replay and the filter, in order, with bounded stack whatever the
- * filter drops.
+ * filter drops. Aggregations that take events unreplayed find what the replay finds.
  */
 #include <check.h>
 #include <pthread.h>
@@ -35,7 +35,7 @@ static void *drain(void *arg)
 	ior_filter__init(&f);
 	if (d->pid && ior_filter__parse_opt(&f, IOR_OPT_PID, d->pid))
 		return NULL;
-	if (ior_input__open(&in, d->path, false) ||
+	if (ior_input__open(&in, d->path, &(struct ior_input_opts){ .salvage = false }) ||
 	    ior_filter__bind(&f, ior_reader__header(in.r))) {
 		ior_filter__free(&f);
 		return NULL;
@@ -85,6 +85,104 @@ START_TEST(test_input_drops_everything)
 }
 END_TEST
 
+/* ---- aggregations of unreplayed events (ior_agg__add_events) ----------------------- */
+
+static const struct direct_case {
+	const char *fields;
+	int opt; /* a filter option, 0 for none */
+	const char *arg;
+} direct_cases[] = {
+	{ "syscall", 0, NULL },
+	{ "pid,tid,syscall", 0, NULL },
+	{ "class,errno", 0, NULL },
+	{ "fd,flags", 0, NULL },
+	{ "syscall,flags,errno", IOR_OPT_FAILED, NULL },
+	{ "syscall", IOR_OPT_FROM, "0.001" },
+	{ "class", IOR_OPT_CLASS, "read,write,open" },
+	{ "tid,errno", IOR_OPT_PID, "1001,1003" },
+};
+
+/* The aggregation every replayed event that passes c's filter makes, as before direct. */
+static struct ior_agg *aggregate_replayed(struct ior_agg_cli *c, const char *path,
+					  struct ior_replay_stats *st)
+{
+	struct ior_agg_opts o = { .histograms = true };
+	struct ior_agg *a = ior_agg__new(&c->fields, &o);
+	struct ior_input in;
+	struct ior_revent re;
+	int n;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(ior_input__open(&in, path, &(struct ior_input_opts){ 0 }), 0);
+	ck_assert_int_eq(ior_filter__bind(&c->filter, ior_reader__header(in.r)), 0);
+	while ((n = ior_input__next(&in, &c->filter, &re, NULL)) > 0)
+		ck_assert_int_eq(ior_agg__add(a, &re), 0);
+	ck_assert_int_eq(n, 0);
+	ior_replay__stats(in.rp, st);
+	ior_input__close(&in);
+	return a;
+}
+
+static void assert_same_groups(struct ior_agg *x, struct ior_agg *y, const char *what)
+{
+	size_t nx, ny;
+	struct ior_group *gx = ior_agg__groups(x, &nx), *gy = ior_agg__groups(y, &ny);
+
+	ck_assert_msg(nx == ny && nx > 0, "%s: %zu groups against %zu", what, nx, ny);
+	ior_groups_sort_by_frames(gx, nx);
+	ior_groups_sort_by_frames(gy, ny);
+	for (size_t i = 0; i < nx; i++) {
+		ck_assert_msg(!ior_group_cmp_frames(&gx[i], &gy[i]), "%s: group %s against %s",
+			      what, gx[i].frames, gy[i].frames);
+		ck_assert_msg(gx[i].count == gy[i].count && gx[i].errors == gy[i].errors &&
+				      gx[i].bytes == gy[i].bytes && gx[i].dur_sum == gy[i].dur_sum,
+			      "%s: the sums of %s differ", what, gx[i].frames);
+		ck_assert_msg(ior_hist__percentile(&gx[i].hist, 99) ==
+					  ior_hist__percentile(&gy[i].hist, 99) &&
+				      ior_hist__max(&gx[i].hist) == ior_hist__max(&gy[i].hist),
+			      "%s: the durations of %s differ", what, gx[i].frames);
+	}
+}
+
+/*
+ * The fields and filters that need no replay take the direct path in
+ * ior_agg_cli__run(): it must find what the replay does, group for group.
+ */
+START_TEST(test_direct_agrees_with_replay)
+{
+	const struct direct_case *dc = &direct_cases[_i];
+	struct ior_agg_cli c;
+	struct ior_replay_stats st_r, st_d;
+	struct ior_agg *replayed, *direct;
+	struct ior_input in;
+	struct t_script s;
+	int fd = memfd_create("direct", 0);
+	char path[64];
+
+	ck_assert_int_eq(t_write_synthetic(fd, &s, 200000, true, NULL, 21), 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ior_agg_cli__init(&c, dc->fields);
+	c.weight = IOR_WEIGHT_COUNT;
+	if (dc->opt)
+		ck_assert_int_eq(ior_agg_cli__opt(&c, dc->opt, dc->arg), 0);
+	replayed = aggregate_replayed(&c, path, &st_r);
+	ck_assert_int_eq(ior_agg_cli__run(&c, path, &(struct ior_agg_opts){ .histograms = true },
+					  &in, &direct),
+			 0);
+	ior_replay__stats(in.rp, &st_d);
+	assert_same_groups(replayed, direct, dc->fields);
+	ck_assert_uint_eq(st_r.events, st_d.events);
+	ck_assert_int_eq(st_r.first_ns, st_d.first_ns);
+	ck_assert_int_eq(st_r.last_ns, st_d.last_ns);
+	ior_agg__free(replayed);
+	ior_agg__free(direct);
+	ior_input__close(&in);
+	ior_agg_cli__free(&c);
+	t_script_free(&s);
+	close(fd);
+}
+END_TEST
+
 Suite *input_suite(void)
 {
 	Suite *s = suite_create("input");
@@ -92,6 +190,8 @@ Suite *input_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_input_drops_everything);
+	tcase_add_loop_test(tc, test_direct_agrees_with_replay, 0,
+			    (int)(sizeof(direct_cases) / sizeof(direct_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
