@@ -154,12 +154,6 @@ static inline uint64_t text_key(struct ior_agg *a, unsigned i, const struct ior_
 	return text_key_slow(a, i, re, id);
 }
 
-/* Whether an event failed: the kernel's -errno range (as ior_revent_failed()). */
-static inline bool event_failed(const struct ior_event *ev)
-{
-	return ev->ret < 0 && ev->ret >= -4095;
-}
-
 /*
  * The key of a field that is a number of the event itself (not comm, path, dir or
  * class); flags take two slots. Returns the slots used.
@@ -173,7 +167,7 @@ static inline unsigned event_key(const struct ior_field *f, const struct ior_eve
 	case IOR_FIELD_SYSCALL: k[0] = ev->nr; return 1;
 	case IOR_FIELD_FD: k[0] = (uint32_t)ev->fd; return 1;
 	case IOR_FIELD_FLAGS: k[0] = ev->flags; k[1] = ev->nr; return 2;
-	case IOR_FIELD_ERRNO: k[0] = event_failed(ev) ? (uint64_t)-ev->ret : 0; return 1;
+	case IOR_FIELD_ERRNO: k[0] = ior_event_failed(ev) ? (uint64_t)-ev->ret : 0; return 1;
 	default: k[0] = 0; return 1;
 	}
 }
@@ -390,7 +384,7 @@ static inline int account(struct ior_group *g, const struct ior_event *ev, uint6
 			  bool hist)
 {
 	g->count++;
-	g->errors += event_failed(ev);
+	g->errors += ior_event_failed(ev);
 	g->bytes += ev->bytes;
 	g->dur_sum += ev->dur_ns;
 	g->gap_sum += gap_ns;

@@ -61,9 +61,14 @@ const char *ior_field_name(enum ior_field_id id);
 void ior_field__label(struct ior_buf *b, const struct ior_field *f);
 
 /* Whether the event failed: the kernel's -errno range, -4095..-1. */
+static inline bool ior_event_failed(const struct ior_event *ev)
+{
+	return ev->ret < 0 && ev->ret >= -4095;
+}
+
 static inline bool ior_revent_failed(const struct ior_revent *re)
 {
-	return re->ev.ret < 0 && re->ev.ret >= -4095;
+	return ior_event_failed(&re->ev);
 }
 
 /* Append field f of re, unescaped. 0 or -ENOMEM. */
