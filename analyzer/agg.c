@@ -142,13 +142,13 @@ static uint64_t text_key_slow(struct ior_agg *a, unsigned i, const struct ior_re
 	return k;
 }
 
-/* The key of a text field (comm, path, dir) of re, cached by its id. 0 on ENOMEM. */
-static inline uint64_t text_key(struct ior_agg *a, unsigned i, const struct ior_revent *re)
+/*
+ * The key of text field i (comm, path, dir) of re whose id is id, cached by it. 0 on
+ * ENOMEM. The caller has checked that the cache is re's (re->id_src).
+ */
+static inline uint64_t text_key(struct ior_agg *a, unsigned i, const struct ior_revent *re,
+				uint32_t id)
 {
-	uint32_t id = a->fs.f[i].id == IOR_FIELD_COMM ? re->comm_id : re->path_id;
-
-	if (re->id_src != a->id_src)
-		id_keys_reset(a, re->id_src);
 	if (id && id < a->ids[i].n && a->ids[i].key[id])
 		return a->ids[i].key[id];
 	return text_key_slow(a, i, re, id);
@@ -173,23 +173,34 @@ static inline unsigned event_key(const struct ior_field *f, const struct ior_eve
 }
 
 /*
- * The key of field i for re. Returns slots used, 0 on ENOMEM. Text fields are keyed by
- * the aggregation's own intern ids: equal texts, equal keys.
+ * The key of re in k (ior_agg.nkey words); false on ENOMEM. Text fields are keyed by the
+ * aggregation's own intern ids: equal texts, equal keys. One switch per field: this
+ * runs for every replayed event.
  */
-static unsigned field_key(struct ior_agg *a, unsigned i, const struct ior_revent *re,
-			  uint64_t *k)
+static inline bool revent_keys(struct ior_agg *a, const struct ior_revent *re, uint64_t *k)
 {
-	const struct ior_field *f = &a->fs.f[i];
+	uint64_t *at = k;
 
-	switch (f->id) {
-	case IOR_FIELD_COMM: k[0] = text_key(a, i, re); return k[0] ? 1 : 0;
-	case IOR_FIELD_PATH:
-	case IOR_FIELD_DIR:
-		k[0] = re->path ? text_key(a, i, re) : 0;
-		return k[0] || !re->path ? 1 : 0;
-	case IOR_FIELD_CLASS: k[0] = (uint64_t)re->cls; return 1;
-	default: return event_key(f, &re->ev, k);
+	if (re->id_src != a->id_src)
+		id_keys_reset(a, re->id_src);
+	for (unsigned i = 0; i < a->fs.n; i++) {
+		switch (a->fs.f[i].id) {
+		case IOR_FIELD_COMM:
+			if (!(*at++ = text_key(a, i, re, re->comm_id)))
+				return false;
+			break;
+		case IOR_FIELD_PATH:
+		case IOR_FIELD_DIR:
+			if (!re->path)
+				*at++ = 0; /* no file: its own group, "[no path]" */
+			else if (!(*at++ = text_key(a, i, re, re->path_id)))
+				return false;
+			break;
+		case IOR_FIELD_CLASS: *at++ = (uint64_t)re->cls; break;
+		default: at += event_key(&a->fs.f[i], &re->ev, at); break;
+		}
 	}
+	return true;
 }
 
 /* Each word folded in with a multiply, the whole mixed once: keys have several words. */
@@ -394,17 +405,11 @@ static inline int account(struct ior_group *g, const struct ior_event *ev, uint6
 int ior_agg__add(struct ior_agg *a, const struct ior_revent *re)
 {
 	uint64_t k[KEY_MAX];
-	unsigned at = 0;
 	struct ior_group *g;
 	size_t slot;
 
-	for (unsigned i = 0; i < a->fs.n; i++) {
-		unsigned used = field_key(a, i, re, k + at);
-
-		if (!used)
-			return -ENOMEM;
-		at += used;
-	}
+	if (!revent_keys(a, re, k))
+		return -ENOMEM;
 	g = last_group(a, k);
 	if (!g && !(g = lookup_group(a, k, &slot)))
 		g = add_group(a, k, slot, re);
@@ -464,11 +469,53 @@ static struct ior_group *event_group_slow(struct ior_agg *a, struct ior_replay *
 	return add_group(a, k, slot, &re);
 }
 
+/*
+ * ior_agg__add_events() for one field of one key word, inlined once per field id so
+ * the key is a load and the last group a compare: `top --by syscall` spends a tenth
+ * fewer instructions than through the general loop.
+ */
+static inline __attribute__((always_inline)) int
+add_events_one_key(struct ior_agg *a, struct ior_replay *rp, const struct ior_event *ev,
+		   size_t n, enum ior_field_id id)
+{
+	const struct ior_field f = { .id = id };
+	bool hist = a->o.histograms;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k;
+		struct ior_group *g;
+
+		if (id == IOR_FIELD_CLASS)
+			k = (uint64_t)ior_replay__class(rp, ev[i].nr);
+		else
+			event_key(&f, &ev[i], &k);
+		if (a->last && a->keys[a->last - 1] == k)
+			g = &a->groups[a->last - 1];
+		else if (!(g = event_group_slow(a, rp, &ev[i], &k)))
+			return -ENOMEM;
+		if (account(g, &ev[i], 0, hist))
+			return -ENOMEM;
+	}
+	a->total_merged = false;
+	return 0;
+}
+
 int ior_agg__add_events(struct ior_agg *a, struct ior_replay *rp, const struct ior_event *ev,
 			size_t n)
 {
 	bool hist = a->o.histograms;
 
+	if (a->nkey == 1) {
+		switch (a->fs.f[0].id) {
+		case IOR_FIELD_PID: return add_events_one_key(a, rp, ev, n, IOR_FIELD_PID);
+		case IOR_FIELD_TID: return add_events_one_key(a, rp, ev, n, IOR_FIELD_TID);
+		case IOR_FIELD_SYSCALL: return add_events_one_key(a, rp, ev, n, IOR_FIELD_SYSCALL);
+		case IOR_FIELD_CLASS: return add_events_one_key(a, rp, ev, n, IOR_FIELD_CLASS);
+		case IOR_FIELD_FD: return add_events_one_key(a, rp, ev, n, IOR_FIELD_FD);
+		case IOR_FIELD_ERRNO: return add_events_one_key(a, rp, ev, n, IOR_FIELD_ERRNO);
+		default: break;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		uint64_t k[KEY_MAX];
 		struct ior_group *g;

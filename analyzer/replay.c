@@ -886,9 +886,18 @@ void ior_replay__stateless(struct ior_replay *rp, const struct ior_event *ev,
 void ior_replay__skim(struct ior_replay *rp, const struct ior_event *ev, size_t n)
 {
 	uint64_t start = (uint64_t)rp->hdr->start_ns;
+	int64_t first = rp->st.first_ns, last = rp->st.last_ns; /* in registers, not memory */
 
-	for (size_t i = 0; i < n; i++)
-		count_event(rp, (int64_t)((uint64_t)ev[i].start_ns - start), ev[i].dur_ns);
+	for (size_t i = 0; i < n; i++) {
+		int64_t rel = (int64_t)((uint64_t)ev[i].start_ns - start);
+		int64_t end = (int64_t)((uint64_t)rel + ev[i].dur_ns);
+
+		first = rel < first ? rel : first;
+		last = end > last ? end : last;
+	}
+	rp->st.events += n;
+	rp->st.first_ns = first;
+	rp->st.last_ns = last;
 }
 
 enum ior_class ior_replay__class(const struct ior_replay *rp, uint32_t nr)
