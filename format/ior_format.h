@@ -325,6 +325,27 @@ void ior_reader__stats(const struct ior_reader *r, struct ior_reader_stats *st);
  */
 const char *ior_reader__warning(const struct ior_reader *r);
 
+/*
+ * Chunks on several threads. A fork of r is another reader of r's recording for a
+ * thread of its own: r and its forks take the recording's chunks in turns, as each asks
+ * for its next, so together they return every record once, but in no order across
+ * readers. Each decodes its chunks with tables of its own: string definitions stay in
+ * the reader that read them, and thread ids resolve only through definitions in the
+ * same chunk (SPEC.md 4.3), so a chunk that leans on another's is reported as damaged.
+ * Warnings of all go to r's list. At the end of the input none of them warns about an
+ * unfinished recording: the caller sums the stats and judges.
+ *
+ * Fork before r returns its first record; r must have been opened without threads and
+ * must outlive its forks. NULL with errno (EINVAL, ENOMEM).
+ */
+struct ior_reader *ior_reader__fork(struct ior_reader *r);
+
+/*
+ * Whether every string id both readers have defined has the same bytes in both (a
+ * conflict one reader alone would have warned about). Strings are kept per reader.
+ */
+bool ior_reader__strings_agree(const struct ior_reader *a, const struct ior_reader *b);
+
 void ior_reader__close(struct ior_reader *r);
 
 #endif /* IOR_FORMAT_H */

@@ -77,6 +77,10 @@ struct ior_reader {
 	struct ior_source_stats src_st;
 	struct ior_warnings warn;
 	bool finished;
+	/* forks (ior_reader__fork): they share the root's source under its lock */
+	struct ior_reader *root; /* a fork's; NULL in the root */
+	bool family;             /* the root, once forked */
+	pthread_mutex_t src_lock;
 };
 
 static char open_error[256];
@@ -381,6 +385,20 @@ static void finish(struct ior_reader *r, const struct batch *b)
 	r->st = r->p.parser.st; /* finish may mark the file truncated */
 }
 
+/* The next chunk of the input, which a root and its forks take in turns. */
+static int take_chunk(struct ior_reader *r, struct ior_chunk *c)
+{
+	struct ior_reader *root = r->root ? r->root : r;
+	int status;
+
+	if (!root->family)
+		return ior_source__next(r->p.src, c);
+	pthread_mutex_lock(&root->src_lock);
+	status = ior_source__next(r->p.src, c);
+	pthread_mutex_unlock(&root->src_lock);
+	return status;
+}
+
 /* Without a thread, records are decoded straight into the caller's, events into run_buf. */
 static int next_direct(struct ior_reader *r, struct ior_record *rec)
 {
@@ -388,12 +406,13 @@ static int next_direct(struct ior_reader *r, struct ior_record *rec)
 
 	for (;;) {
 		if (!p->chunk_open) {
-			int status = ior_source__next(p->src, &p->chunk);
+			int status = take_chunk(r, &p->chunk);
 
 			r->src_st = p->chunk.st;
 			if (status <= 0) {
 				r->st = p->parser.st;
-				if (status == 0 && !r->finished) {
+				/* a family's end is judged by the caller, from every member's stats */
+				if (status == 0 && !r->finished && !r->root && !r->family) {
 					r->finished = true;
 					ior_parser__finish(&p->parser, &p->chunk.st);
 					r->st = p->parser.st;
@@ -499,6 +518,44 @@ const char *ior_reader__warning(const struct ior_reader *r)
 	return r->warn.text ? r->warn.text : "";
 }
 
+struct ior_reader *ior_reader__fork(struct ior_reader *r)
+{
+	struct ior_reader *f;
+
+	if (r->threaded || r->root || r->p.chunk_open || r->src_st.chunks || r->finished) {
+		errno = EINVAL; /* only an unthreaded root that has not begun */
+		return NULL;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	ior_warnings__init(&f->warn); /* unused: a fork warns into the root's list */
+	tables_init(&f->t);
+	f->run_buf = malloc(RUN_EVENTS * sizeof(*f->run_buf));
+	if (!f->run_buf || ior_parse_header(&f->t, &f->hdr, r->hdr_chunk.buf, r->hdr_chunk.len)) {
+		ior_reader__close(f);
+		errno = ENOMEM; /* the root parsed the same header */
+		return NULL;
+	}
+	f->root = r;
+	f->p.src = r->p.src;
+	ior_parser__init(&f->p.parser, f->hdr.start_ns, &r->warn);
+	f->p.parser.skip = r->p.parser.skip;
+	f->p.parser.on_string = define_now;
+	f->p.parser.ctx = &f->t;
+	f->p.parser.chunk_threads = r->p.parser.chunk_threads = true;
+	if (!r->family) {
+		pthread_mutex_init(&r->src_lock, NULL);
+		r->family = true;
+	}
+	return f;
+}
+
+bool ior_reader__strings_agree(const struct ior_reader *a, const struct ior_reader *b)
+{
+	return tables_strings_agree(&a->p.parser.t, &b->p.parser.t);
+}
+
 void ior_reader__close(struct ior_reader *r)
 {
 	if (!r)
@@ -506,7 +563,10 @@ void ior_reader__close(struct ior_reader *r)
 	if (r->threaded)
 		stop_thread(r);
 	ior_parser__free(&r->p.parser); /* zeroed until the header is read: still fine */
-	ior_source__free(r->p.src);
+	if (!r->root) /* a fork's source is its root's */
+		ior_source__free(r->p.src);
+	if (r->family)
+		pthread_mutex_destroy(&r->src_lock);
 	ior_chunk__free(&r->p.chunk);
 	ior_chunk__free(&r->hdr_chunk);
 	free(r->run_buf);

@@ -592,6 +592,8 @@ void ior_parser__open(struct ior_parser *r, const uint8_t *buf, size_t len, uint
 	r->chunk_has_base = false;
 	r->block_bad = false;
 	evb_decoder__stop(&r->block);
+	if (r->chunk_threads)
+		tables_clear_threads(&r->t);
 }
 
 void ior_parser__finish(struct ior_parser *r, const struct ior_source_stats *src)

@@ -28,6 +28,7 @@ struct ior_parser {
 	bool chunk_has_base;
 	int64_t prev_start;
 	unsigned skip;            /* enum ior_event_skip: fields read as defaults */
+	bool chunk_threads;       /* thread definitions hold only in their chunk (forks) */
 	struct reader_tables t;
 	struct ior_reader_stats st; /* record-level counts (events, lost, sync, end, bad) */
 	struct ior_warnings *warn;

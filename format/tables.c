@@ -196,6 +196,34 @@ int tables_define_thread(struct reader_tables *t, uint64_t id, uint32_t pid, uin
 	return 0;
 }
 
+void tables_clear_threads(struct reader_tables *t)
+{
+	if (t->thr_small_set)
+		memset(t->thr_small_set, 0, t->thr_small_n);
+	ior_u64map__free(&t->threads); /* and zeroed: ready for use again */
+}
+
+/* Whether string id of a is absent from b or has the same bytes there. */
+static bool string_agrees(const struct reader_tables *a, const struct reader_tables *b,
+			  uint32_t id)
+{
+	size_t la = 0, lb = 0;
+	const char *sa = tables_string(a, id, &la), *sb = tables_string(b, id, &lb);
+
+	return !sa || !sb || (la == lb && memcmp(sa, sb, la) == 0);
+}
+
+bool tables_strings_agree(const struct reader_tables *a, const struct reader_tables *b)
+{
+	for (uint32_t id = 1; id < a->str_small_n; id++)
+		if (a->str_small[id] && !string_agrees(a, b, id))
+			return false;
+	for (size_t i = 0; i < a->strings.cap; i++)
+		if (a->strings.used[i] && !string_agrees(a, b, (uint32_t)a->strings.keys[i]))
+			return false;
+	return true;
+}
+
 /* Ids beyond the small array: a hostile id cannot force a huge one. */
 bool tables_thread_large(struct reader_tables *t, uint64_t id, uint32_t *pid, uint32_t *tid)
 {

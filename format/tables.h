@@ -62,6 +62,12 @@ const char *tables_string(const struct reader_tables *t, uint32_t id, size_t *le
 int tables_define_thread(struct reader_tables *t, uint64_t id, uint32_t pid, uint32_t tid);
 bool tables_thread_large(struct reader_tables *t, uint64_t id, uint32_t *pid, uint32_t *tid);
 
+/* Forget every thread definition (a reader scoping them to a chunk). */
+void tables_clear_threads(struct reader_tables *t);
+
+/* Whether every string id defined in both a and b has the same bytes in both. */
+bool tables_strings_agree(const struct reader_tables *a, const struct reader_tables *b);
+
 /* false when id is not defined. Inline: the reader looks up a thread per event. */
 static inline bool tables_thread(struct reader_tables *t, uint64_t id, uint32_t *pid,
 				 uint32_t *tid)
