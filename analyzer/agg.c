@@ -17,12 +17,21 @@ struct ior_agg {
 	struct ior_agg_opts o;
 	unsigned nkey;
 	struct ior_intern *strings;  /* comm, path and dir texts -> ids */
+	/*
+	 * A group per text (its collapsed frames), and keys leading to them: two keys may
+	 * show the same (the flags of two syscalls that have none are both "-"), and one
+	 * text must be one group, one line of output, however events were keyed.
+	 */
 	struct ior_group *groups;
-	uint64_t *keys;              /* nkey per group */
 	size_t ngroups, cap;
-	uint32_t *slots;             /* hash table of group index + 1 */
+	struct ior_intern *texts;    /* frames -> group index + 1 */
+	uint64_t *keys;              /* nkey per key */
+	uint32_t *key_group;         /* per key: its group's index */
+	size_t nkeys, keys_cap;
+	uint32_t *slots;             /* hash table of key index + 1 */
 	size_t nslots;
-	size_t last;                 /* index + 1 of the last event's group: runs are common */
+	size_t last;                 /* index + 1 of the last event's key: runs are common */
+	struct ior_group *last_g;    /* and its group */
 	/*
 	 * Per field, the key already derived from a comm or path id of id_src (an event's
 	 * revent.comm_id/path_id): interning the text again costs ~250 instructions. A
@@ -53,9 +62,10 @@ struct ior_agg *ior_agg__new(const struct ior_fields *fs, const struct ior_agg_o
 	for (unsigned i = 0; i < fs->n; i++)
 		a->nkey += fs->f[i].id == IOR_FIELD_FLAGS ? 2 : 1;
 	a->strings = ior_intern__new();
+	a->texts = ior_intern__new();
 	a->nslots = 1024;
 	a->slots = calloc(a->nslots, sizeof(*a->slots));
-	if (!a->strings || !a->slots) {
+	if (!a->strings || !a->texts || !a->slots) {
 		ior_agg__free(a);
 		return NULL;
 	}
@@ -74,7 +84,9 @@ void ior_agg__free(struct ior_agg *a)
 	free(a->owned);
 	free(a->groups);
 	free(a->keys);
+	free(a->key_group);
 	free(a->slots);
+	ior_intern__free(a->texts);
 	for (unsigned i = 0; i < IOR_FIELDS_MAX; i++)
 		free(a->ids[i].key);
 	ior_intern__free(a->strings);
@@ -244,29 +256,51 @@ static char *own_str(struct ior_agg *a, const char *s, size_t len)
 	return p;
 }
 
-/* Render a new group's texts once: the collapsed frames and each raw field value. */
-static int render_group(struct ior_agg *a, struct ior_group *g, const struct ior_revent *re)
+/* Room for g's n field values and lengths, owned by a; false on ENOMEM. */
+static bool values_alloc(struct ior_agg *a, struct ior_group *g, char ***vals, size_t **lens)
 {
 	size_t n = a->fs.n;
-	char **vals = own_alloc(a, n * (sizeof(char *) + sizeof(size_t)));
-	size_t *lens = (size_t *)(vals + n);
 
-	ior_buf__reset(&a->line);
-	if (!vals || ior_fields__collapse(&a->line, &a->tmp, &a->fs, re, a->o.path_frames))
+	*vals = own_alloc(a, n * (sizeof(char *) + sizeof(size_t)));
+	if (!*vals)
+		return false;
+	*lens = (size_t *)(*vals + n);
+	g->values = (const char *const *)*vals;
+	g->vlens = *lens;
+	return true;
+}
+
+/* Render a new group's raw field values once. */
+static int render_values(struct ior_agg *a, struct ior_group *g, const struct ior_revent *re)
+{
+	char **vals;
+	size_t *lens;
+
+	if (!values_alloc(a, g, &vals, &lens))
 		return -ENOMEM;
-	g->frames = own_str(a, ior_buf__str(&a->line), a->line.len);
-	g->frames_len = a->line.len;
-	if (!g->frames)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < a->fs.n; i++) {
 		ior_buf__reset(&a->tmp);
 		if (ior_field__render(&a->tmp, &a->fs.f[i], re) ||
 		    !(vals[i] = own_str(a, ior_buf__str(&a->tmp), a->tmp.len)))
 			return -ENOMEM;
 		lens[i] = a->tmp.len;
 	}
-	g->values = (const char *const *)vals;
-	g->vlens = lens;
+	return 0;
+}
+
+/* Copy the raw field values of another aggregation's group s. */
+static int copy_values(struct ior_agg *a, struct ior_group *g, const struct ior_group *s)
+{
+	char **vals;
+	size_t *lens;
+
+	if (!values_alloc(a, g, &vals, &lens))
+		return -ENOMEM;
+	for (size_t i = 0; i < a->fs.n; i++) {
+		lens[i] = s->vlens[i];
+		if (!(vals[i] = own_str(a, s->values[i], s->vlens[i])))
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -277,12 +311,12 @@ static int grow_slots(struct ior_agg *a)
 
 	if (!slots)
 		return -ENOMEM;
-	for (size_t g = 0; g < a->ngroups; g++) {
-		size_t i = hash_key(a->keys + g * a->nkey, a->nkey) & (n - 1);
+	for (size_t k = 0; k < a->nkeys; k++) {
+		size_t i = hash_key(a->keys + k * a->nkey, a->nkey) & (n - 1);
 
 		while (slots[i])
 			i = (i + 1) & (n - 1);
-		slots[i] = (uint32_t)g + 1;
+		slots[i] = (uint32_t)k + 1;
 	}
 	free(a->slots);
 	a->slots = slots;
@@ -290,33 +324,78 @@ static int grow_slots(struct ior_agg *a)
 	return 0;
 }
 
-/* A new group with key k (hash table slot i); NULL on ENOMEM. */
-static struct ior_group *new_group(struct ior_agg *a, const uint64_t *k, size_t i,
-				   const struct ior_revent *re)
+/* Room for one more key; 0 or -ENOMEM. */
+static int reserve_key(struct ior_agg *a)
+{
+	if (a->nkeys == a->keys_cap) {
+		size_t cap = a->keys_cap ? a->keys_cap * 2 : 64;
+		uint64_t *ks = realloc(a->keys, cap * a->nkey * sizeof(*ks));
+		uint32_t *kg;
+
+		if (!ks)
+			return -ENOMEM;
+		a->keys = ks;
+		kg = realloc(a->key_group, cap * sizeof(*kg));
+		if (!kg)
+			return -ENOMEM;
+		a->key_group = kg;
+		a->keys_cap = cap;
+	}
+	return 0;
+}
+
+/* Key k, at hash slot i, leads to group gi from now on; returns that group. */
+static struct ior_group *add_key(struct ior_agg *a, const uint64_t *k, size_t i, size_t gi)
+{
+	memcpy(a->keys + a->nkeys * a->nkey, k, a->nkey * sizeof(*k));
+	a->key_group[a->nkeys] = (uint32_t)gi;
+	a->slots[i] = (uint32_t)++a->nkeys;
+	a->last = a->nkeys;
+	return a->last_g = &a->groups[gi];
+}
+
+/*
+ * The group whose frames are a->line (just built): the one another key made when it
+ * shows the same, else a new zeroed one (*is_new). NULL on ENOMEM.
+ */
+static struct ior_group *group_of_text(struct ior_agg *a, bool *is_new)
 {
 	struct ior_group *g;
+	uint32_t id;
 
 	if (a->ngroups == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 64;
 		struct ior_group *gs = realloc(a->groups, cap * sizeof(*gs));
-		uint64_t *ks;
 
 		if (!gs)
 			return NULL;
 		a->groups = gs;
-		ks = realloc(a->keys, cap * a->nkey * sizeof(*ks) + 1);
-		if (!ks)
-			return NULL;
-		a->keys = ks;
 		a->cap = cap;
 	}
-	g = &a->groups[a->ngroups];
-	memset(g, 0, sizeof(*g));
-	if (render_group(a, g, re))
+	id = ior_intern__get(a->texts, ior_buf__str(&a->line), a->line.len, is_new);
+	if (!id)
 		return NULL;
-	memcpy(a->keys + a->ngroups * a->nkey, k, a->nkey * sizeof(*k));
-	a->slots[i] = (uint32_t)++a->ngroups;
+	if (!*is_new)
+		return &a->groups[id - 1];
+	g = &a->groups[a->ngroups++]; /* ids count from 1 in the order texts come */
+	memset(g, 0, sizeof(*g));
+	g->frames = ior_intern__str(a->texts, id, &g->frames_len);
 	return g;
+}
+
+/* The group of new key k (hash slot i), rendered from re when new; NULL on ENOMEM. */
+static struct ior_group *new_key(struct ior_agg *a, const uint64_t *k, size_t i,
+				 const struct ior_revent *re)
+{
+	struct ior_group *g;
+	bool is_new;
+
+	ior_buf__reset(&a->line);
+	if (ior_fields__collapse(&a->line, &a->tmp, &a->fs, re, a->o.path_frames) ||
+	    reserve_key(a) || !(g = group_of_text(a, &is_new)) ||
+	    (is_new && render_values(a, g, re)))
+		return NULL;
+	return add_key(a, k, i, (size_t)(g - a->groups));
 }
 
 /*
@@ -351,7 +430,7 @@ static inline bool keys_equal(const uint64_t *x, const uint64_t *y, unsigned n)
 static inline struct ior_group *last_group(struct ior_agg *a, const uint64_t *k)
 {
 	if (a->last && keys_equal(a->keys + (a->last - 1) * a->nkey, k, a->nkey))
-		return &a->groups[a->last - 1];
+		return a->last_g;
 	return NULL;
 }
 
@@ -366,7 +445,7 @@ lookup_group(struct ior_agg *a, const uint64_t *k, size_t *slot)
 	size_t i;
 
 	*slot = SIZE_MAX;
-	if ((a->ngroups + 1) * 2 > a->nslots && grow_slots(a))
+	if ((a->nkeys + 1) * 2 > a->nslots && grow_slots(a))
 		return NULL;
 	for (i = hash_key(k, a->nkey) & (a->nslots - 1); a->slots[i];
 	     i = (i + 1) & (a->nslots - 1)) {
@@ -374,20 +453,21 @@ lookup_group(struct ior_agg *a, const uint64_t *k, size_t *slot)
 
 		if (keys_equal(a->keys + at * a->nkey, k, a->nkey)) {
 			a->last = at + 1;
-			return &a->groups[at];
+			return a->last_g = &a->groups[a->key_group[at]];
 		}
 	}
 	*slot = i;
 	return NULL;
 }
 
-/* A new group for key k at hash slot i, rendered from re; NULL on ENOMEM. */
+/* The group for new key k at hash slot i, rendered from re; NULL on ENOMEM. */
 static struct ior_group *add_group(struct ior_agg *a, const uint64_t *k, size_t i,
 				   const struct ior_revent *re)
 {
-	struct ior_group *g = i == SIZE_MAX ? NULL : new_group(a, k, i, re);
+	struct ior_group *g = i == SIZE_MAX ? NULL : new_key(a, k, i, re);
 
-	a->last = g ? a->ngroups : 0;
+	if (!g)
+		a->last = 0;
 	return g;
 }
 
@@ -490,7 +570,7 @@ add_events_one_key(struct ior_agg *a, struct ior_replay *rp, const struct ior_ev
 		else
 			event_key(&f, &ev[i], &k);
 		if (a->last && a->keys[a->last - 1] == k)
-			g = &a->groups[a->last - 1];
+			g = a->last_g;
 		else if (!(g = event_group_slow(a, rp, &ev[i], &k)))
 			return -ENOMEM;
 		if (account(g, &ev[i], 0, hist))
@@ -529,6 +609,67 @@ int ior_agg__add_events(struct ior_agg *a, struct ior_replay *rp, const struct i
 	}
 	a->total_merged = false;
 	return 0;
+}
+
+/* Add the sums and durations of s to g. 0 or -ENOMEM. */
+static int merge_group(struct ior_group *g, const struct ior_group *s)
+{
+	g->count += s->count;
+	g->errors += s->errors;
+	g->bytes += s->bytes;
+	g->dur_sum += s->dur_sum;
+	g->gap_sum += s->gap_sum;
+	return ior_hist__merge(&g->hist, &s->hist);
+}
+
+/* dst's group showing what src's group s shows, made when new; NULL on ENOMEM. */
+static struct ior_group *group_like(struct ior_agg *dst, const struct ior_group *s)
+{
+	struct ior_group *g;
+	bool is_new;
+
+	ior_buf__reset(&dst->line);
+	if (ior_buf__add(&dst->line, s->frames, s->frames_len) ||
+	    !(g = group_of_text(dst, &is_new)) || (is_new && copy_values(dst, g, s)))
+		return NULL;
+	return g;
+}
+
+int ior_agg__merge(struct ior_agg *dst, const struct ior_agg *src)
+{
+	uint32_t *to = src->ngroups ? malloc(src->ngroups * sizeof(*to)) : NULL;
+	unsigned skip;
+	int err = 0;
+
+	if (!ior_fields__direct(&dst->fs, &skip) || dst->nkey != src->nkey ||
+	    dst->fs.n != src->fs.n) {
+		free(to);
+		return -EINVAL;
+	}
+	if (src->ngroups && !to)
+		return -ENOMEM;
+	for (size_t j = 0; j < src->ngroups && !err; j++) {
+		struct ior_group *g = group_like(dst, &src->groups[j]);
+
+		err = g ? merge_group(g, &src->groups[j]) : -ENOMEM;
+		to[j] = g ? (uint32_t)(g - dst->groups) : 0;
+	}
+	/* and src's keys, so that events added later find their groups */
+	for (size_t j = 0; j < src->nkeys && !err; j++) {
+		const uint64_t *k = src->keys + j * src->nkey;
+		size_t slot;
+
+		if (lookup_group(dst, k, &slot))
+			continue;
+		if (slot == SIZE_MAX || reserve_key(dst))
+			err = -ENOMEM;
+		else
+			add_key(dst, k, slot, to[src->key_group[j]]);
+	}
+	free(to);
+	dst->last = 0;
+	dst->total_merged = false;
+	return err;
 }
 
 struct ior_group *ior_agg__groups(struct ior_agg *a, size_t *n)

@@ -66,6 +66,14 @@ struct ior_replay;
 int ior_agg__add_events(struct ior_agg *a, struct ior_replay *rp, const struct ior_event *ev,
 			size_t n);
 
+/*
+ * Add every group of src to dst, as if src's events had been added to dst: both made
+ * with the same fields and options, all of them numbers (ior_fields__direct()), whose
+ * keys mean the same in any aggregation. src is left as it was. 0, -EINVAL (other
+ * fields) or -ENOMEM (dst then holds part of src).
+ */
+int ior_agg__merge(struct ior_agg *dst, const struct ior_agg *src);
+
 /* The groups, in no particular order; valid until the next add or free. */
 struct ior_group *ior_agg__groups(struct ior_agg *a, size_t *n);
 

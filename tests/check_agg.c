@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* analyzer/agg: grouping by fields, per-group sums and histograms, weights, ordering. */
 #include <check.h>
+#include <errno.h>
 #include <string.h>
 
 #include "analyzer/agg.h"
@@ -103,6 +104,79 @@ START_TEST(test_dir_and_flags)
 }
 END_TEST
 
+/*
+ * Keys that show the same text make one group: fsync and read have no flags argument,
+ * so whatever their flags hold, "fd,flags" shows "3;-" for both. Collapsed output
+ * must have one line per stack.
+ */
+START_TEST(test_one_group_per_text)
+{
+	struct ior_agg *a = agg_of("fd,flags", true, false);
+	struct ior_revent r1 = ev("x", 1, "fsync", 74, NULL, 0, 0, 10);
+	struct ior_revent r2 = ev("x", 1, "read", 0, NULL, 8, 8, 20);
+	struct ior_revent r3 = ev("x", 1, "read", 0, NULL, 8, 8, 30);
+	size_t n;
+
+	r2.ev.flags = 5; /* meaningless for read: not shown */
+	ck_assert_int_eq(ior_agg__add(a, &r1), 0);
+	ck_assert_int_eq(ior_agg__add(a, &r2), 0);
+	ck_assert_int_eq(ior_agg__add(a, &r3), 0);
+	ck_assert_int_eq(ior_agg__add(a, &r1), 0);
+	ior_agg__groups(a, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(find(a, "3;-")->count, 4);
+	ck_assert_uint_eq(find(a, "3;-")->bytes, 16);
+	ck_assert_uint_eq(ior_hist__count(&find(a, "3;-")->hist), 4);
+	ior_agg__free(a);
+}
+END_TEST
+
+/* Events split between two aggregations and merged: the groups one gets of them all. */
+START_TEST(test_merge)
+{
+	struct ior_agg *whole = agg_of("syscall,flags,errno", true, false);
+	struct ior_agg *x = agg_of("syscall,flags,errno", true, false);
+	struct ior_agg *y = agg_of("syscall,flags,errno", true, false);
+	struct ior_agg *text = agg_of("comm", false, false);
+	size_t nw, nx;
+	struct ior_group *gw, *gx;
+
+	for (int i = 0; i < 3000; i++) {
+		static const char *const names[] = { "read", "openat", "fsync", "write" };
+		static const uint32_t nrs[] = { 0, 257, 74, 1 };
+		struct ior_revent r = ev("x", 1, names[i % 4], nrs[i % 4], NULL,
+					 i % 7 ? 4096 : -2, 4096, (uint64_t)(i * 37 % 5000));
+
+		r.ev.flags = (uint64_t)(i % 3); /* shown for openat only */
+		ck_assert_int_eq(ior_agg__add(whole, &r), 0);
+		ck_assert_int_eq(ior_agg__add(i % 5 < 2 ? x : y, &r), 0);
+	}
+	ck_assert_int_eq(ior_agg__merge(x, y), 0);
+	gw = ior_agg__groups(whole, &nw);
+	gx = ior_agg__groups(x, &nx);
+	ck_assert_uint_eq(nx, nw);
+	ior_groups_sort_by_frames(gw, nw);
+	ior_groups_sort_by_frames(gx, nx);
+	for (size_t i = 0; i < nw; i++) {
+		ck_assert_str_eq(gx[i].frames, gw[i].frames);
+		ck_assert_str_eq(gx[i].values[1], gw[i].values[1]);
+		ck_assert_uint_eq(gx[i].count, gw[i].count);
+		ck_assert_uint_eq(gx[i].errors, gw[i].errors);
+		ck_assert_uint_eq(gx[i].bytes, gw[i].bytes);
+		ck_assert_uint_eq(gx[i].dur_sum, gw[i].dur_sum);
+		ck_assert_uint_eq(ior_hist__percentile(&gx[i].hist, 99),
+				  ior_hist__percentile(&gw[i].hist, 99));
+	}
+	ck_assert_uint_eq(ior_agg__total(x)->count, 3000);
+	/* text fields are keyed by each aggregation's own ids: not mergeable */
+	ck_assert_int_eq(ior_agg__merge(text, text), -EINVAL);
+	ior_agg__free(whole);
+	ior_agg__free(x);
+	ior_agg__free(y);
+	ior_agg__free(text);
+}
+END_TEST
+
 /* Frames are escaped so that a line is one stack; path frames split directories. */
 START_TEST(test_escaping_and_path_frames)
 {
@@ -187,6 +261,8 @@ Suite *agg_suite(void)
 
 	tcase_add_test(tc, test_groups_and_sums);
 	tcase_add_test(tc, test_dir_and_flags);
+	tcase_add_test(tc, test_one_group_per_text);
+	tcase_add_test(tc, test_merge);
 	tcase_add_test(tc, test_escaping_and_path_frames);
 	tcase_add_test(tc, test_many_groups_sorted);
 	tcase_add_test(tc, test_weights_parse);
