@@ -40,8 +40,9 @@ struct ior_input_opts {
 	 * The events will not be replayed (ior_agg__add_events()): read only the fields
 	 * not in skip (ior_reader_opts.skip), and decode on this thread. Replayed, events
 	 * are decoded ahead on the second core (1.4-1.5x faster); unreplayed, decoding is
-	 * the whole job and the hand-over between cores only costs (BENCHMARKS.md: the
-	 * same wall time, ~27 % more CPU).
+	 * the whole job and handing events over between cores only costs (BENCHMARKS.md:
+	 * the same wall time, ~27 % more CPU): ior_agg_direct__parallel() gives each core
+	 * chunks of its own instead.
 	 */
 	bool unreplayed;
 	unsigned skip;
@@ -52,6 +53,9 @@ struct ior_input_opts {
  * ("ior-analyze: 'x.ior': not an ior recording (bad magic)") and returns IOR_EXIT_FAIL.
  */
 int ior_input__open(struct ior_input *in, const char *name, const struct ior_input_opts *o);
+
+/* Close without printing the reader's warnings (a read to be done again). */
+void ior_input__discard(struct ior_input *in);
 
 /* Print a replay error ("'x.ior': Cannot allocate memory"); returns -1. */
 int ior_input__fail(const struct ior_input *in, int err);
@@ -151,6 +155,22 @@ int ior_agg_cli__opt(struct ior_agg_cli *c, int opt, const char *arg);
  */
 int ior_agg_cli__run(struct ior_agg_cli *c, const char *name, const struct ior_agg_opts *ao,
 		     struct ior_input *in, struct ior_agg **out);
+
+/*
+ * ior_agg_cli__run() for fields, filters and weight that need no replay (its direct()),
+ * in analyzer/agg_direct.c. ior_agg_direct__parallel() reads a recording in a regular
+ * file on every core (IOR_ANALYZE_THREADS threads, default one per core) and returns
+ * as ior_agg_cli__run() does; or IOR_DIRECT_AGAIN, with nothing printed or kept, when
+ * it cannot (a pipe, --salvage, one core) or the recording was not read whole and
+ * clean. The caller then reads it on one thread: ior_agg_direct__serial() adds every
+ * matching event of the open input to a, and returns 0 or an exit status after
+ * printing.
+ */
+#define IOR_DIRECT_AGAIN (-1)
+int ior_agg_direct__parallel(struct ior_agg_cli *c, const char *name,
+			     const struct ior_agg_opts *o, unsigned skip, struct ior_input *in,
+			     struct ior_agg **out);
+int ior_agg_direct__serial(struct ior_agg_cli *c, struct ior_input *in, struct ior_agg *a);
 
 /* Flame graph helpers shared by flamegraph and diff (analyzer/cmd_flamegraph.c). */
 struct ior_flame;

@@ -102,6 +102,11 @@ void ior_input__close(struct ior_input *in)
 			w += len + (nl ? 1 : 0);
 		}
 	}
+	ior_input__discard(in);
+}
+
+void ior_input__discard(struct ior_input *in)
+{
 	ior_replay__free(in->rp);
 	ior_reader__close(in->r);
 	if (in->fd > STDIN_FILENO)
@@ -221,60 +226,6 @@ static bool direct(const struct ior_agg_cli *c, unsigned *skip)
 	return true;
 }
 
-/* Events at a time: counted, then added while they are still in the L1 cache. */
-#define DIRECT_SLICE 64
-
-/* The matching events of a run, added in stretches that pass; 0 or -ENOMEM. */
-static int add_run_direct(struct ior_agg_cli *c, struct ior_input *in, struct ior_agg *a,
-			  const struct ior_event *ev, size_t n)
-{
-	struct ior_revent re;
-	size_t from = 0;
-
-	if (!c->filter.active) {
-		for (size_t i = 0; i < n; i += DIRECT_SLICE) {
-			size_t m = n - i < DIRECT_SLICE ? n - i : DIRECT_SLICE;
-
-			ior_replay__skim(in->rp, ev + i, m);
-			if (ior_agg__add_events(a, in->rp, ev + i, m))
-				return -ENOMEM;
-		}
-		return 0;
-	}
-	ior_replay__skim(in->rp, ev, n);
-	for (size_t i = 0; i < n; i++) {
-		ior_replay__stateless(in->rp, &ev[i], &re);
-		if (ior_filter__match_active(&c->filter, &re))
-			continue;
-		if (ior_agg__add_events(a, in->rp, ev + from, i - from))
-			return -ENOMEM;
-		from = i + 1;
-	}
-	return ior_agg__add_events(a, in->rp, ev + from, n - from);
-}
-
-/* Every event into a, straight from the reader: 0, or an exit status after printing. */
-static int add_all_direct(struct ior_agg_cli *c, struct ior_input *in, struct ior_agg *a)
-{
-	struct ior_revent re;
-	struct ior_record rec;
-	int n, err;
-
-	while ((n = ior_reader__next_run(in->r, &rec)) > 0) {
-		if (rec.type == IOR_REC_EVENTS)
-			err = add_run_direct(c, in, a, rec.events.v, rec.events.n);
-		else
-			err = ior_replay__apply(in->rp, &rec, &re);
-		if (err < 0)
-			return ior_input__fail(in, err), IOR_EXIT_FAIL;
-	}
-	if (n < 0) {
-		ior_err("'%s': read error: %s", in->name, strerror(-n));
-		return IOR_EXIT_FAIL;
-	}
-	return IOR_EXIT_OK;
-}
-
 /* Every matching event into a, replayed: 0, or an exit status after printing. */
 static int add_all_replayed(struct ior_agg_cli *c, struct ior_input *in, struct ior_agg *a)
 {
@@ -302,6 +253,11 @@ int ior_agg_cli__run(struct ior_agg_cli *c, const char *name, const struct ior_a
 	int status;
 
 	o.path_frames = c->path_frames;
+	if (unreplayed) {
+		status = ior_agg_direct__parallel(c, name, &o, skip, in, out);
+		if (status != IOR_DIRECT_AGAIN)
+			return status;
+	}
 	status = ior_input__open(in, name,
 				 &(struct ior_input_opts){ .salvage = c->salvage,
 							   .unreplayed = unreplayed,
@@ -316,7 +272,7 @@ int ior_agg_cli__run(struct ior_agg_cli *c, const char *name, const struct ior_a
 		status = IOR_EXIT_FAIL;
 	}
 	if (!status)
-		status = unreplayed ? add_all_direct(c, in, a) : add_all_replayed(c, in, a);
+		status = unreplayed ? ior_agg_direct__serial(c, in, a) : add_all_replayed(c, in, a);
 	if (status) {
 		ior_agg__free(a);
 		ior_input__close(in);

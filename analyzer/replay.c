@@ -900,6 +900,15 @@ void ior_replay__skim(struct ior_replay *rp, const struct ior_event *ev, size_t 
 	rp->st.last_ns = last;
 }
 
+void ior_replay__merge_skimmed(struct ior_replay *rp, const struct ior_replay *other)
+{
+	rp->st.events += other->st.events;
+	if (other->st.first_ns < rp->st.first_ns)
+		rp->st.first_ns = other->st.first_ns;
+	if (other->st.last_ns > rp->st.last_ns)
+		rp->st.last_ns = other->st.last_ns;
+}
+
 enum ior_class ior_replay__class(const struct ior_replay *rp, uint32_t nr)
 {
 	const struct rp_sc *sc = sc_of(rp, nr);

@@ -115,4 +115,7 @@ void ior_replay__stateless(struct ior_replay *rp, const struct ior_event *ev,
 			   struct ior_revent *re);
 enum ior_class ior_replay__class(const struct ior_replay *rp, uint32_t nr);
 
+/* Add to rp's stats what ior_replay__skim() counted in other's (events and span). */
+void ior_replay__merge_skimmed(struct ior_replay *rp, const struct ior_replay *other);
+
 #endif /* IOR_ANALYZER_REPLAY_H */

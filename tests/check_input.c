@@ -7,6 +7,7 @@
 #include <check.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -166,19 +167,106 @@ START_TEST(test_direct_agrees_with_replay)
 	if (dc->opt)
 		ck_assert_int_eq(ior_agg_cli__opt(&c, dc->opt, dc->arg), 0);
 	replayed = aggregate_replayed(&c, path, &st_r);
-	ck_assert_int_eq(ior_agg_cli__run(&c, path, &(struct ior_agg_opts){ .histograms = true },
-					  &in, &direct),
-			 0);
-	ior_replay__stats(in.rp, &st_d);
-	assert_same_groups(replayed, direct, dc->fields);
-	ck_assert_uint_eq(st_r.events, st_d.events);
-	ck_assert_int_eq(st_r.first_ns, st_d.first_ns);
-	ck_assert_int_eq(st_r.last_ns, st_d.last_ns);
+	for (int threads = 1; threads <= 2; threads++) { /* one thread, and chunks on two */
+		setenv("IOR_ANALYZE_THREADS", threads == 1 ? "1" : "2", 1);
+		ck_assert_int_eq(ior_agg_cli__run(&c, path,
+						  &(struct ior_agg_opts){ .histograms = true }, &in,
+						  &direct),
+				 0);
+		ior_replay__stats(in.rp, &st_d);
+		assert_same_groups(replayed, direct, dc->fields);
+		ck_assert_uint_eq(st_r.events, st_d.events);
+		ck_assert_int_eq(st_r.first_ns, st_d.first_ns);
+		ck_assert_int_eq(st_r.last_ns, st_d.last_ns);
+		ior_agg__free(direct);
+		ior_input__close(&in);
+	}
+	unsetenv("IOR_ANALYZE_THREADS");
 	ior_agg__free(replayed);
-	ior_agg__free(direct);
-	ior_input__close(&in);
 	ior_agg_cli__free(&c);
 	t_script_free(&s);
+	close(fd);
+}
+END_TEST
+
+/*
+ * ior_agg_direct__parallel() on a recording of many chunks: clean, it reads it on two
+ * threads and finds what one thread finds. With a damaged chunk, or a chunk that uses a
+ * thread only an earlier chunk defines (which a reader of every chunk accepts), it
+ * gives up and leaves the read to one thread.
+ */
+enum parallel_case { CLEAN, DAMAGED, THREAD_OF_ANOTHER_CHUNK };
+
+/* The chunk frames of a recording: offsets of the zstd frames after the header's. */
+static size_t chunk_offsets(const uint8_t *buf, size_t len, size_t *at, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 16; i + 4 <= len && n < max; i++)
+		if (buf[i] == 0x28 && buf[i + 1] == 0xb5 && buf[i + 2] == 0x2f && buf[i + 3] == 0xfd)
+			at[n++] = i;
+	return n;
+}
+
+static void write_parallel_case(int fd, enum parallel_case pc)
+{
+	struct ior_writer_opts o = { .chunk_bytes = 64 << 10 };
+	struct t_script s;
+	size_t len, n, at[64];
+	uint8_t *buf;
+
+	ck_assert_int_eq(t_write_synthetic(fd, &s, 60000, false, &o, 5), 0);
+	t_script_free(&s);
+	buf = t_slurp(fd, &len);
+	n = chunk_offsets(buf, len, at, 64);
+	ck_assert_uint_ge(n, 8);
+	if (pc == DAMAGED)
+		buf[at[n / 2] + 40] ^= 0x55; /* inside a chunk in the middle: its checksum fails */
+	ck_assert_int_eq(ftruncate(fd, 0), 0);
+	ck_assert_int_eq(pwrite(fd, buf, len, 0), (ssize_t)len);
+	free(buf);
+}
+
+START_TEST(test_parallel_direct)
+{
+	enum parallel_case pc = (enum parallel_case)_i;
+	struct ior_agg_cli c;
+	struct ior_agg *one, *two;
+	struct ior_input in;
+	unsigned skip;
+	char path[64];
+	int fd = memfd_create("parallel", 0);
+
+	write_parallel_case(fd, pc);
+	if (pc == THREAD_OF_ANOTHER_CHUNK)
+		ck_assert_int_eq(t_drop_repeated_threads(fd), 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ior_agg_cli__init(&c, "pid,syscall,errno");
+	ck_assert(ior_fields__direct(&c.fields, &skip));
+	setenv("IOR_ANALYZE_THREADS", "2", 1);
+	ck_assert_int_eq(ior_agg_direct__parallel(&c, path,
+						  &(struct ior_agg_opts){ .histograms = true },
+						  skip & ~IOR_SKIP_THREAD, &in, &two),
+			 pc == CLEAN ? IOR_EXIT_OK : IOR_DIRECT_AGAIN);
+	if (pc != CLEAN) { /* then the command reads it on one thread */
+		ck_assert_int_eq(ior_agg_cli__run(&c, path,
+						  &(struct ior_agg_opts){ .histograms = true }, &in,
+						  &two),
+				 0);
+		/* damage is warned about; leaning on another chunk's thread is not */
+		ck_assert_int_eq(*ior_reader__warning(in.r) != '\0', pc == DAMAGED);
+	}
+	ior_input__discard(&in);
+	setenv("IOR_ANALYZE_THREADS", "1", 1);
+	ck_assert_int_eq(ior_agg_cli__run(&c, path, &(struct ior_agg_opts){ .histograms = true },
+					  &in, &one),
+			 0);
+	ior_input__discard(&in);
+	unsetenv("IOR_ANALYZE_THREADS");
+	assert_same_groups(one, two, pc == CLEAN ? "clean" : "given up");
+	ior_agg__free(one);
+	ior_agg__free(two);
+	ior_agg_cli__free(&c);
 	close(fd);
 }
 END_TEST
@@ -192,6 +280,7 @@ Suite *input_suite(void)
 	tcase_add_test(tc, test_input_drops_everything);
 	tcase_add_loop_test(tc, test_direct_agrees_with_replay, 0,
 			    (int)(sizeof(direct_cases) / sizeof(direct_cases[0])));
+	tcase_add_loop_test(tc, test_parallel_direct, CLEAN, THREAD_OF_ANOTHER_CHUNK + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }

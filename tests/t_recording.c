@@ -7,6 +7,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <zstd.h>
+
+#include "format/cbor.h"
+#include "format/internal.h"
 
 uint64_t t_rand(uint64_t *state)
 {
@@ -307,4 +311,85 @@ uint8_t *t_slurp(int fd, size_t *len)
 	}
 	*len = (size_t)size;
 	return buf;
+}
+
+/* The id of a thread definition record at in, or 0 when it is another record. */
+static uint64_t thread_defined(struct cbor_in in)
+{
+	unsigned major;
+	uint64_t n, key, type, id;
+
+	if (!cbor_get_head(&in, &major, &n) || major != 5 || n < 2 || !cbor_get_u64(&in, &key) ||
+	    key != 0 || !cbor_get_u64(&in, &type) || type != IOR_CTL_THREAD ||
+	    !cbor_get_u64(&in, &key) || key != 1 || !cbor_get_u64(&in, &id))
+		return 0;
+	return id;
+}
+
+/* A chunk's records without the thread definitions seen[] already holds; its new length. */
+static size_t drop_threads(uint8_t *raw, size_t len, uint8_t *seen, size_t nseen)
+{
+	struct cbor_in in = { raw, raw + len };
+	size_t out = 0;
+
+	while (in.p < in.end) {
+		const uint8_t *at = in.p;
+		uint64_t id = thread_defined(in);
+
+		if (!cbor_skip(&in, 8))
+			break;
+		if (id && id < nseen && seen[id]++)
+			continue;
+		memmove(raw + out, at, (size_t)(in.p - at));
+		out += (size_t)(in.p - at);
+	}
+	return out;
+}
+
+int t_drop_repeated_threads(int fd)
+{
+	size_t len, pos = 16, out_len = 16, nseen = 1 << 20;
+	uint8_t *buf = t_slurp(fd, &len), *out = malloc(2 * len + (1 << 20));
+	uint8_t *raw = malloc(64 << 20), *seen = calloc(nseen, 1);
+	ZSTD_CCtx *cc = ZSTD_createCCtx();
+	int frames = 0, err = -EINVAL;
+
+	if (!buf || !out || !raw || !seen || !cc)
+		goto out;
+	memcpy(out, buf, 16); /* the magic frame */
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
+	while (pos + 8 <= len) {
+		uint32_t magic = (uint32_t)buf[pos] | (uint32_t)buf[pos + 1] << 8 |
+				 (uint32_t)buf[pos + 2] << 16 | (uint32_t)buf[pos + 3] << 24;
+		size_t size = magic == IOR_ZSTD_MAGIC ? ZSTD_findFrameCompressedSize(buf + pos, len - pos)
+						      : 8 + (buf[pos + 4] | (size_t)buf[pos + 5] << 8 |
+							     (size_t)buf[pos + 6] << 16 |
+							     (size_t)buf[pos + 7] << 24);
+
+		if (ZSTD_isError(size) || size > len - pos)
+			goto out;
+		if (magic != IOR_ZSTD_MAGIC || frames++ == 0) { /* the header stays as it is */
+			memcpy(out + out_len, buf + pos, size);
+			out_len += size;
+		} else {
+			size_t n = ZSTD_decompress(raw, 64 << 20, buf + pos, size);
+
+			if (ZSTD_isError(n))
+				goto out;
+			n = drop_threads(raw, n, seen, nseen);
+			n = ZSTD_compress2(cc, out + out_len, 2 * len + (1 << 20) - out_len, raw, n);
+			if (ZSTD_isError(n))
+				goto out;
+			out_len += n;
+		}
+		pos += size;
+	}
+	err = ftruncate(fd, 0) || pwrite(fd, out, out_len, 0) != (ssize_t)out_len ? -EIO : 0;
+out:
+	ZSTD_freeCCtx(cc);
+	free(buf);
+	free(out);
+	free(raw);
+	free(seen);
+	return err;
 }

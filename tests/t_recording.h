@@ -48,6 +48,13 @@ const char *t_record_diff(const struct ior_reader *r, const struct t_script *s,
 
 void t_script_free(struct t_script *s);
 
+/*
+ * Rewrite the recording in fd so that no chunk repeats a thread definition an earlier
+ * chunk made, which SPEC.md 4.3 asks of a writer: a reader of every chunk in order still
+ * resolves every thread, a reader of some of the chunks cannot. 0 or -errno.
+ */
+int t_drop_repeated_threads(int fd);
+
 /* An anonymous in-memory file holding len bytes of buf, positioned at 0. */
 int t_memfd(const void *buf, size_t len);
 
