@@ -25,6 +25,7 @@ cat >"$T/cases" <<CASES
 zstd -dc (floor)	zstd -dc
 info	$A info
 top --by syscall	$A top --by syscall
+top, one thread	env IOR_ANALYZE_THREADS=1 $A top --by syscall
 collapse, 4 fields	$A collapse --fields comm,pid,syscall,path
 flamegraph	$A flamegraph -o $T/x.svg
 dump --json	$A dump --json
