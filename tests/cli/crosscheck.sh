@@ -34,6 +34,29 @@ compare() {
 	fi
 }
 
+# Numeric fields read chunks on every core (IOR_ANALYZE_THREADS): the same output, to
+# the byte, as one thread, on a recording of several chunks.
+same_on_every_core() {
+	chunks=$("$A" info "$1" | sed -n 's/^file: .* \([0-9][0-9]*\) chunks.*/\1/p')
+	if [ "${chunks:-0}" -lt 2 ]; then
+		echo "FAIL: $1 has ${chunks:-no} chunks: too few to share" >&2
+		fails=$((fails + 1))
+		return
+	fi
+	for args in "top --by syscall,errno -n 0" "top --by pid,fd,flags -n 0 --json" \
+		"collapse --fields tid,class --weight bytes" "diff $1 --by syscall"; do
+		# shellcheck disable=SC2086 # args is words
+		"$A" $args "$1" >"$T/cores.out" 2>&1
+		# shellcheck disable=SC2086
+		IOR_ANALYZE_THREADS=1 "$A" $args "$1" >"$T/one.out" 2>&1
+		if ! [ -s "$T/one.out" ] || ! cmp -s "$T/cores.out" "$T/one.out"; then
+			echo "FAIL: $args differs on one thread and on every core" >&2
+			diff "$T/one.out" "$T/cores.out" | head >&2
+			fails=$((fails + 1))
+		fi
+	done
+}
+
 for f in tests/golden/a.ior tests/golden/b.ior; do
 	compare "$f"
 	compare --class read,write "$f"
@@ -51,7 +74,7 @@ for f in tests/golden/a.ior tests/golden/b.ior; do
 done
 # a fresh recording of this machine, when we may record
 if [ "$(id -u)" -eq 0 ] && [ -x "$B/ior-record" ] && [ -x "$B/workloads/minidb" ]; then
-	if "$B/ior-record" -q -o "$T/live.ior" -- "$B/workloads/minidb" -d "$T/db" -t 0.5 -r 2 \
+	if "$B/ior-record" -q -o "$T/live.ior" -- "$B/workloads/minidb" -d "$T/db" -t 1.5 -r 2 \
 		2>"$T/rec.err"; then
 		compare "$T/live.ior"
 		# and straight through a pipe: ior-record -o - | ior-analyze top -
@@ -59,6 +82,7 @@ if [ "$(id -u)" -eq 0 ] && [ -x "$B/ior-record" ] && [ -x "$B/workloads/minidb" 
 			"$A" top - >"$T/live-pipe.out" 2>"$T/live-pipe.err"
 		grep -q "^pread64 " "$T/live-pipe.out" && ! [ -s "$T/live-pipe.err" ] ||
 			{ echo "FAIL: ior-record -o - | ior-analyze top -" >&2; fails=$((fails + 1)); }
+		same_on_every_core "$T/live.ior"
 	else
 		echo "crosscheck: no live recording: $(head -1 "$T/rec.err")" >&2
 		fails=$((fails + 1))
