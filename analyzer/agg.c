@@ -33,16 +33,12 @@ struct ior_agg {
 	size_t last;                 /* index + 1 of the last event's key: runs are common */
 	struct ior_group *last_g;    /* and its group */
 	/*
-	 * Per field, the key already derived from a comm or path id of id_src (an event's
-	 * revent.comm_id/path_id): interning the text again costs ~250 instructions. A
-	 * replay freed and another made at its address would look the same: feed one
-	 * aggregation from one replay while it lives (ior_agg_cli__run() does).
+	 * The replay whose comm and path ids (revent.comm_id/path_id) the keys hold: ids of
+	 * another mean other texts. A replay freed and another made at its address would
+	 * look the same: feed one aggregation from one replay while it lives
+	 * (ior_agg_cli__run() does).
 	 */
 	const void *id_src;
-	struct id_keys {
-		uint64_t *key; /* by id; 0: not yet */
-		size_t n;
-	} ids[IOR_FIELDS_MAX];
 	struct ior_group total;
 	bool total_merged;          /* total holds the sum of every group */
 	struct ior_buf tmp, line;
@@ -87,83 +83,35 @@ void ior_agg__free(struct ior_agg *a)
 	free(a->key_group);
 	free(a->slots);
 	ior_intern__free(a->texts);
-	for (unsigned i = 0; i < IOR_FIELDS_MAX; i++)
-		free(a->ids[i].key);
 	ior_intern__free(a->strings);
 	ior_buf__free(&a->tmp);
 	ior_buf__free(&a->line);
 	free(a);
 }
 
-static uint64_t str_key(struct ior_agg *a, const char *s, size_t len)
-{
-	if (!s)
-		return 0;
-	return ior_intern__get(a->strings, s, len, NULL);
-}
-
-/* Ids above this are not cached (an id comes from the file; the cache is an array). */
-#define ID_KEYS_MAX (1u << 20)
-
-/* Drop every id cache: the ids of another replay mean other texts. */
-static void id_keys_reset(struct ior_agg *a, const void *src)
-{
-	for (unsigned j = 0; j < IOR_FIELDS_MAX; j++)
-		memset(a->ids[j].key, 0, a->ids[j].n * sizeof(uint64_t));
-	a->id_src = src;
-}
-
-/* Remember key for id in field i's cache (when there is room: it is only a cache). */
-static void id_key_put(struct ior_agg *a, unsigned i, uint32_t id, uint64_t key)
-{
-	struct id_keys *c = &a->ids[i];
-
-	if (!id || id >= ID_KEYS_MAX)
-		return;
-	if (id >= c->n) {
-		size_t n = c->n ? c->n : 256;
-		uint64_t *k;
-
-		while (n <= id)
-			n *= 2;
-		k = realloc(c->key, n * sizeof(*k));
-		if (!k)
-			return;
-		memset(k + c->n, 0, (n - c->n) * sizeof(*k));
-		c->key = k;
-		c->n = n;
-	}
-	c->key[id] = key;
-}
-
-/* text_key() when the id is not cached: intern the text. 0 on ENOMEM. */
-static uint64_t text_key_slow(struct ior_agg *a, unsigned i, const struct ior_revent *re,
-			      uint32_t id)
-{
-	const struct ior_field *f = &a->fs.f[i];
-	uint64_t k;
-
-	if (f->id == IOR_FIELD_COMM)
-		k = str_key(a, re->comm, strlen(re->comm));
-	else if (f->id == IOR_FIELD_PATH)
-		k = str_key(a, re->path, re->path_len);
-	else
-		k = str_key(a, re->path, ior_path_dir_len(re->path, re->path_len, f->depth));
-	if (k)
-		id_key_put(a, i, id, k);
-	return k;
-}
-
 /*
- * The key of text field i (comm, path, dir) of re whose id is id, cached by it. 0 on
- * ENOMEM. The caller has checked that the cache is re's (re->id_src).
+ * Text fields (comm, path, dir) are keyed by the id the replay gave their text, which
+ * never changes its bytes; a text without one by this bit and the aggregation's own id
+ * of it. Equal texts may so get several keys: their groups are one all the same (the
+ * group of a new key is found by its text), and a key costs a load, not a lookup.
  */
-static inline uint64_t text_key(struct ior_agg *a, unsigned i, const struct ior_revent *re,
-				uint32_t id)
+#define TEXT_KEY (1ull << 32)
+
+/* The key of a text without a replay id; 0 on ENOMEM. */
+static uint64_t text_key(struct ior_agg *a, const char *s, size_t len)
 {
-	if (id && id < a->ids[i].n && a->ids[i].key[id])
-		return a->ids[i].key[id];
-	return text_key_slow(a, i, re, id);
+	uint32_t id = ior_intern__get(a->strings, s, len, NULL);
+
+	return id ? TEXT_KEY | id : 0;
+}
+
+/* Forget every key (not the groups): the ids of another replay mean other texts. */
+static void drop_keys(struct ior_agg *a, const void *src)
+{
+	a->nkeys = 0;
+	memset(a->slots, 0, a->nslots * sizeof(*a->slots));
+	a->last = 0;
+	a->id_src = src;
 }
 
 /*
@@ -194,18 +142,22 @@ static inline bool revent_keys(struct ior_agg *a, const struct ior_revent *re, u
 	uint64_t *at = k;
 
 	if (re->id_src != a->id_src)
-		id_keys_reset(a, re->id_src);
+		drop_keys(a, re->id_src);
 	for (unsigned i = 0; i < a->fs.n; i++) {
 		switch (a->fs.f[i].id) {
 		case IOR_FIELD_COMM:
-			if (!(*at++ = text_key(a, i, re, re->comm_id)))
+			*at = re->comm_id ? re->comm_id
+					  : text_key(a, re->comm ? re->comm : "",
+						     re->comm ? strlen(re->comm) : 0);
+			if (!*at++)
 				return false;
 			break;
 		case IOR_FIELD_PATH:
-		case IOR_FIELD_DIR:
+		case IOR_FIELD_DIR: /* by the whole path: its groups are by the directory's text */
 			if (!re->path)
 				*at++ = 0; /* no file: its own group, "[no path]" */
-			else if (!(*at++ = text_key(a, i, re, re->path_id)))
+			else if (!(*at++ = re->path_id ? re->path_id
+						       : text_key(a, re->path, re->path_len)))
 				return false;
 			break;
 		case IOR_FIELD_CLASS: *at++ = (uint64_t)re->cls; break;

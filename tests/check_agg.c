@@ -131,6 +131,45 @@ START_TEST(test_one_group_per_text)
 }
 END_TEST
 
+/*
+ * Text fields are keyed by the replay's ids: two ids of one text are one group, an id
+ * and a text without one never mix, and the same id from another replay (id_src) is
+ * another text.
+ */
+START_TEST(test_text_keys)
+{
+	struct ior_agg *a = agg_of("comm", false, false);
+	int src1, src2;
+	struct ior_revent r[5] = {
+		ev("db", 1, "read", 0, NULL, 1, 1, 10), ev("db", 1, "read", 0, NULL, 1, 1, 10),
+		ev("log", 1, "read", 0, NULL, 1, 1, 10), ev("db", 1, "read", 0, NULL, 1, 1, 10),
+		ev("tar", 1, "read", 0, NULL, 1, 1, 10),
+	};
+	size_t n;
+
+	r[0].comm_id = 1; /* "db" by two ids */
+	r[1].comm_id = 2;
+	r[2].comm_id = 0; /* "log" with no id: its text key must not meet id 1 */
+	r[3].comm_id = 0;
+	r[4].comm_id = 1; /* id 1 of another replay: "tar" */
+	for (int i = 0; i < 4; i++) {
+		r[i].id_src = &src1;
+		ck_assert_int_eq(ior_agg__add(a, &r[i]), 0);
+	}
+	r[4].id_src = &src2;
+	ck_assert_int_eq(ior_agg__add(a, &r[4]), 0);
+	r[0].id_src = &src2; /* and back: id 1 of src2 is now "tar" */
+	r[0].comm = "tar";
+	ck_assert_int_eq(ior_agg__add(a, &r[0]), 0);
+	ior_agg__groups(a, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(find(a, "db")->count, 3);
+	ck_assert_uint_eq(find(a, "log")->count, 1);
+	ck_assert_uint_eq(find(a, "tar")->count, 2);
+	ior_agg__free(a);
+}
+END_TEST
+
 /* Events split between two aggregations and merged: the groups one gets of them all. */
 START_TEST(test_merge)
 {
@@ -262,6 +301,7 @@ Suite *agg_suite(void)
 	tcase_add_test(tc, test_groups_and_sums);
 	tcase_add_test(tc, test_dir_and_flags);
 	tcase_add_test(tc, test_one_group_per_text);
+	tcase_add_test(tc, test_text_keys);
 	tcase_add_test(tc, test_merge);
 	tcase_add_test(tc, test_escaping_and_path_frames);
 	tcase_add_test(tc, test_many_groups_sorted);
