@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "analyzer/agg.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,12 +40,48 @@ struct ior_agg {
 	 * (ior_agg_cli__run() does).
 	 */
 	const void *id_src;
+	/*
+	 * When every field's key is a 32-bit word of the event (all but flags and errno),
+	 * its offset in struct ior_revent: then most keys are loads, with no switch.
+	 */
+	bool loads;
+	bool has_comm, has_path;
+	uint16_t key_off[IOR_FIELDS_MAX];
 	struct ior_group total;
 	bool total_merged;          /* total holds the sum of every group */
 	struct ior_buf tmp, line;
 	char **owned;                /* rendered texts, freed with the aggregation */
 	size_t nowned, owned_cap;
 };
+
+/* The offset of the 32-bit word of a revent that is field id's key; 0 when none is. */
+static size_t key_offset(enum ior_field_id id)
+{
+	switch (id) {
+	case IOR_FIELD_COMM: return offsetof(struct ior_revent, comm_id);
+	case IOR_FIELD_PID: return offsetof(struct ior_revent, ev.pid);
+	case IOR_FIELD_TID: return offsetof(struct ior_revent, ev.tid);
+	case IOR_FIELD_PATH:
+	case IOR_FIELD_DIR: return offsetof(struct ior_revent, path_id);
+	case IOR_FIELD_SYSCALL: return offsetof(struct ior_revent, ev.nr);
+	case IOR_FIELD_CLASS: return offsetof(struct ior_revent, cls);
+	case IOR_FIELD_FD: return offsetof(struct ior_revent, ev.fd);
+	default: return 0;
+	}
+}
+
+static void plan_loads(struct ior_agg *a)
+{
+	a->loads = true;
+	for (unsigned i = 0; i < a->fs.n; i++) {
+		enum ior_field_id id = a->fs.f[i].id;
+
+		a->key_off[i] = (uint16_t)key_offset(id);
+		a->loads = a->loads && a->key_off[i];
+		a->has_comm = a->has_comm || id == IOR_FIELD_COMM;
+		a->has_path = a->has_path || id == IOR_FIELD_PATH || id == IOR_FIELD_DIR;
+	}
+}
 
 struct ior_agg *ior_agg__new(const struct ior_fields *fs, const struct ior_agg_opts *opts)
 {
@@ -57,6 +94,7 @@ struct ior_agg *ior_agg__new(const struct ior_fields *fs, const struct ior_agg_o
 		a->o = *opts;
 	for (unsigned i = 0; i < fs->n; i++)
 		a->nkey += fs->f[i].id == IOR_FIELD_FLAGS ? 2 : 1;
+	plan_loads(a);
 	a->strings = ior_intern__new();
 	a->texts = ior_intern__new();
 	a->nslots = 1024;
@@ -143,6 +181,17 @@ static inline bool revent_keys(struct ior_agg *a, const struct ior_revent *re, u
 
 	if (re->id_src != a->id_src)
 		drop_keys(a, re->id_src);
+	/* a comm without an id, or a path without one, takes the switch below */
+	if (a->loads && (re->comm_id || !a->has_comm) &&
+	    (re->path_id || !re->path || !a->has_path)) {
+		for (unsigned i = 0; i < a->fs.n; i++) {
+			uint32_t w;
+
+			memcpy(&w, (const char *)re + a->key_off[i], sizeof(w));
+			k[i] = w;
+		}
+		return true;
+	}
 	for (unsigned i = 0; i < a->fs.n; i++) {
 		switch (a->fs.f[i].id) {
 		case IOR_FIELD_COMM:

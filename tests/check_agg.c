@@ -167,6 +167,25 @@ START_TEST(test_text_keys)
 	ck_assert_uint_eq(find(a, "log")->count, 1);
 	ck_assert_uint_eq(find(a, "tar")->count, 2);
 	ior_agg__free(a);
+
+	/* a path by its id, by its text, and none: keys taken as loads or by the switch */
+	a = agg_of("syscall,path", false, false);
+	r[0] = ev("x", 1, "read", 0, "/d/a", 1, 1, 10);
+	r[1] = ev("x", 1, "read", 0, "/d/a", 1, 1, 10);
+	r[2] = ev("x", 1, "read", 0, NULL, 1, 1, 10);
+	r[3] = ev("x", 1, "read", 0, "/d/b", 1, 1, 10);
+	r[0].path_id = 7;
+	r[3].path_id = 0;
+	for (int i = 0; i < 4; i++) {
+		r[i].id_src = &src1;
+		ck_assert_int_eq(ior_agg__add(a, &r[i]), 0);
+	}
+	ior_agg__groups(a, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(find(a, "read;/d/a")->count, 2);
+	ck_assert_uint_eq(find(a, "read;" IOR_NO_PATH)->count, 1);
+	ck_assert_uint_eq(find(a, "read;/d/b")->count, 1);
+	ior_agg__free(a);
 }
 END_TEST
 
