@@ -301,6 +301,42 @@ static unsigned skip_streams(unsigned skip)
 	return out;
 }
 
+/* The sum of the eight bytes of w (each at most 255). */
+static uint64_t byte_sum(uint64_t w)
+{
+	w = (w & 0x00ff00ff00ff00ffULL) + (w >> 8 & 0x00ff00ff00ff00ffULL);
+	return w * 0x0001000100010001ULL >> 48;
+}
+
+/*
+ * How many of the n shape bytes at p have each bit set, eight bytes at a time: each
+ * bit of the eight is added into its own byte lane, and the lanes are summed every 255
+ * words, before one could pass 255. A table of counts by shape value made a chain of
+ * increments of one counter (most events share a shape) that perf found costing a
+ * tenth of `top --by syscall`'s decoding.
+ */
+static void shape_bit_counts(const uint8_t *p, uint64_t n, uint64_t count[8])
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t i = 0;
+
+	memset(count, 0, 8 * sizeof(*count));
+	while (n - i >= 8) {
+		uint64_t lanes[8] = { 0 }, w;
+
+		for (unsigned k = 0; k < 255 && n - i >= 8; k++, i += 8) {
+			memcpy(&w, p + i, 8);
+			for (unsigned b = 0; b < 8; b++)
+				lanes[b] += w >> b & ones;
+		}
+		for (unsigned b = 0; b < 8; b++)
+			count[b] += byte_sum(lanes[b]);
+	}
+	for (; i < n; i++)
+		for (unsigned b = 0; b < 8; b++)
+			count[b] += p[i] >> b & 1;
+}
+
 /*
  * Whether each stream of skip (evb_stream bits) holds exactly the values its events
  * need, and ends with a whole value: then skipping it cannot change which events a
@@ -314,15 +350,11 @@ static bool skipped_streams_framed(const struct evb_cursor *s, uint64_t n, unsig
 	} opt[] = { { EVB_FD, EVB_HAS_FD, 1 },	     { EVB_AUX, EVB_HAS_AUX, 1 },
 		    { EVB_FLAGS, EVB_HAS_FLAGS, 1 }, { EVB_PATH, EVB_HAS_PATH, 1 },
 		    { EVB_EXT, EVB_HAS_EXT, 3 } };
-	uint64_t want[EVB_NSTREAMS] = { [EVB_THREAD] = n };
-	uint32_t events_of[256] = { 0 }; /* by shape: a pass over the events, one over shapes */
+	uint64_t want[EVB_NSTREAMS] = { [EVB_THREAD] = n }, with_bit[8];
 
-	for (uint64_t i = 0; i < n; i++)
-		events_of[s[EVB_SHAPE].p[i]]++;
-	for (unsigned v = 0; v < 256; v++)
-		for (unsigned j = 0; events_of[v] && j < sizeof(opt) / sizeof(opt[0]); j++)
-			if (v & opt[j].bit)
-				want[opt[j].s] += (uint64_t)events_of[v] * opt[j].per_event;
+	shape_bit_counts(s[EVB_SHAPE].p, n, with_bit);
+	for (unsigned j = 0; j < sizeof(opt) / sizeof(opt[0]); j++)
+		want[opt[j].s] = with_bit[__builtin_ctz(opt[j].bit)] * opt[j].per_event;
 	for (int i = 0; i < EVB_NSTREAMS; i++) {
 		const struct evb_cursor *c = &s[i];
 
