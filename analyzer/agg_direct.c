@@ -214,6 +214,10 @@ int ior_agg_direct__parallel(struct ior_agg_cli *c, const char *name,
 				 &(struct ior_input_opts){ .unreplayed = true, .skip = skip });
 	if (status)
 		return status;
+	if (!ior_file_ends_with_index(in->fd)) { /* unfinished: it could not be read clean */
+		ior_input__discard(in);
+		return IOR_DIRECT_AGAIN;
+	}
 	status = ior_filter_bind_or_fail(&c->filter, in);
 	if (status) {
 		ior_input__close(in);

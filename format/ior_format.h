@@ -326,6 +326,14 @@ void ior_reader__stats(const struct ior_reader *r, struct ior_reader_stats *st);
 const char *ior_reader__warning(const struct ior_reader *r);
 
 /*
+ * Whether the recording in fd ends with its index frame, as only a cleanly closed one
+ * does (SPEC.md 2.4): a look at the trailer with pread, which leaves fd's offset alone.
+ * false for a pipe, an unfinished or cut recording, or a read error. A hint, not a
+ * check: the reader still verifies every chunk.
+ */
+bool ior_file_ends_with_index(int fd);
+
+/*
  * Chunks on several threads. A fork of r is another reader of r's recording for a
  * thread of its own: r and its forks take the recording's chunks in turns, as each asks
  * for its next, so together they return every record once, but in no order across

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "format/records.h"
 #include "format/source.h"
@@ -516,6 +518,25 @@ void ior_reader__stats(const struct ior_reader *r, struct ior_reader_stats *st)
 const char *ior_reader__warning(const struct ior_reader *r)
 {
 	return r->warn.text ? r->warn.text : "";
+}
+
+bool ior_file_ends_with_index(int fd)
+{
+	struct stat sb;
+	uint8_t trailer[12], magic[4];
+	uint64_t at = 0;
+
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size < 16 + 12 ||
+	    pread(fd, trailer, sizeof(trailer), sb.st_size - 12) != (ssize_t)sizeof(trailer) ||
+	    memcmp(trailer + 8, IOR_INDEX_TRAILER, 4))
+		return false;
+	for (int i = 7; i >= 0; i--)
+		at = at << 8 | trailer[i];
+	if (at < 16 || at > (uint64_t)sb.st_size - 12 ||
+	    pread(fd, magic, sizeof(magic), (off_t)at) != (ssize_t)sizeof(magic))
+		return false;
+	return (magic[0] | (uint32_t)magic[1] << 8 | (uint32_t)magic[2] << 16 |
+		(uint32_t)magic[3] << 24) == IOR_INDEX_FRAME;
 }
 
 struct ior_reader *ior_reader__fork(struct ior_reader *r)

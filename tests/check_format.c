@@ -754,6 +754,34 @@ START_TEST(test_salvage)
 }
 END_TEST
 
+/* Only a cleanly closed recording ends with its index; cut ones and pipes do not. */
+START_TEST(test_ends_with_index)
+{
+	struct t_script s;
+	int fd = memfd_create("index", 0), cut, p[2];
+	size_t len;
+	uint8_t *buf;
+
+	ck_assert_int_eq(t_write_synthetic(fd, &s, 5000, false, NULL, 3), 0);
+	t_script_free(&s);
+	ck_assert(ior_file_ends_with_index(fd));
+	buf = t_slurp(fd, &len);
+	cut = t_memfd(buf, len - 1); /* the last byte of the trailer missing */
+	ck_assert(!ior_file_ends_with_index(cut));
+	close(cut);
+	buf[len - 12] ^= 1; /* the trailer's offset no longer finds the index frame */
+	cut = t_memfd(buf, len);
+	ck_assert(!ior_file_ends_with_index(cut));
+	close(cut);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert(!ior_file_ends_with_index(p[0]));
+	close(p[0]);
+	close(p[1]);
+	free(buf);
+	close(fd);
+}
+END_TEST
+
 START_TEST(test_not_ior)
 {
 	static const char text[] = "hello, this is not a recording at all\n";
@@ -1000,6 +1028,7 @@ Suite *format_suite(void)
 	tcase_add_loop_test(tc, test_random_damage, 0, 4);
 	tcase_add_loop_test(tc, test_zero_tail, 0, 4);
 	tcase_add_loop_test(tc, test_salvage, 0, 4);
+	tcase_add_test(tc, test_ends_with_index);
 	tcase_add_test(tc, test_not_ior);
 	tcase_add_test(tc, test_other_major);
 	tcase_add_loop_test(tc, test_sigkill_writer, 0, 4);
