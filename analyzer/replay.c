@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analyzer/buf.h"
+#include "analyzer/fields.h"
 #include "analyzer/pathnorm.h"
 #include "analyzer/procs.h"
 #include "common/hash.h"
@@ -284,11 +285,6 @@ const char *ior_replay__syscall_name(struct ior_replay *rp, uint32_t nr)
 static const struct rp_sc *sc_of(const struct ior_replay *rp, uint32_t nr)
 {
 	return &rp->sc[nr < rp->nnames ? nr : rp->nnames];
-}
-
-static bool failed(int64_t ret)
-{
-	return ret < 0 && ret >= -4095;
 }
 
 /* ---- naming what an event is about ------------------------------------------------ */
@@ -669,7 +665,7 @@ static int apply_op(struct ior_replay *rp, struct ior_rproc *pr, const struct rp
 	/* close releases the fd before anything can fail, unless there was none (EBADF) */
 	if (sc->op == OP_CLOSE && ev->ret != -K_EBADF)
 		ior_fdtable__close(pr->files, ev->fd, &rp->ps.pool);
-	if (failed(ev->ret))
+	if (ior_event_failed(ev))
 		return 0;
 	switch (sc->op) {
 	case OP_OPEN:
