@@ -301,6 +301,15 @@ static unsigned skip_streams(unsigned skip)
 	return out;
 }
 
+/* The optional streams: the shape bit of the events that have values in each, and how many. */
+static const struct optional_stream {
+	enum evb_stream s;
+	unsigned bit, per_event;
+} optional_streams[] = { { EVB_FD, EVB_HAS_FD, 1 },	  { EVB_AUX, EVB_HAS_AUX, 1 },
+			 { EVB_FLAGS, EVB_HAS_FLAGS, 1 }, { EVB_PATH, EVB_HAS_PATH, 1 },
+			 { EVB_EXT, EVB_HAS_EXT, 3 } };
+#define N_OPTIONAL_STREAMS (sizeof(optional_streams) / sizeof(optional_streams[0]))
+
 /* The sum of the eight bytes of w (each at most 255). */
 static uint64_t byte_sum(uint64_t w)
 {
@@ -344,16 +353,11 @@ static void shape_bit_counts(const uint8_t *p, uint64_t n, uint64_t count[8])
  */
 static bool skipped_streams_framed(const struct evb_cursor *s, uint64_t n, unsigned skip)
 {
-	static const struct {
-		enum evb_stream s;
-		unsigned bit, per_event;
-	} opt[] = { { EVB_FD, EVB_HAS_FD, 1 },	     { EVB_AUX, EVB_HAS_AUX, 1 },
-		    { EVB_FLAGS, EVB_HAS_FLAGS, 1 }, { EVB_PATH, EVB_HAS_PATH, 1 },
-		    { EVB_EXT, EVB_HAS_EXT, 3 } };
 	uint64_t want[EVB_NSTREAMS] = { [EVB_THREAD] = n }, with_bit[8];
+	const struct optional_stream *opt = optional_streams;
 
 	shape_bit_counts(s[EVB_SHAPE].p, n, with_bit);
-	for (unsigned j = 0; j < sizeof(opt) / sizeof(opt[0]); j++)
+	for (unsigned j = 0; j < N_OPTIONAL_STREAMS; j++)
 		want[opt[j].s] = with_bit[__builtin_ctz(opt[j].bit)] * opt[j].per_event;
 	for (int i = 0; i < EVB_NSTREAMS; i++) {
 		const struct evb_cursor *c = &s[i];
@@ -399,11 +403,10 @@ bool evb_decoder__open(struct evb_decoder *d, const uint8_t *payload, size_t len
 	if (d->skip && !skipped_streams_framed(s, n, d->skip))
 		d->skip = 0;
 	/* a skipped optional value reads as absent: its default */
-	d->shape_keep = 0xff & ~((d->skip >> EVB_FD & 1 ? EVB_HAS_FD : 0) |
-				 (d->skip >> EVB_AUX & 1 ? EVB_HAS_AUX : 0) |
-				 (d->skip >> EVB_FLAGS & 1 ? EVB_HAS_FLAGS : 0) |
-				 (d->skip >> EVB_PATH & 1 ? EVB_HAS_PATH : 0) |
-				 (d->skip >> EVB_EXT & 1 ? EVB_HAS_EXT : 0));
+	d->shape_keep = 0xff;
+	for (unsigned j = 0; j < N_OPTIONAL_STREAMS; j++)
+		if (d->skip >> optional_streams[j].s & 1)
+			d->shape_keep &= ~optional_streams[j].bit;
 	return true;
 }
 
