@@ -171,9 +171,9 @@ static inline unsigned event_key(const struct ior_field *f, const struct ior_eve
 }
 
 /*
- * The key of re in k (ior_agg.nkey words); false on ENOMEM. Text fields are keyed by the
- * aggregation's own intern ids: equal texts, equal keys. One switch per field: this
- * runs for every replayed event.
+ * The key of re in k (ior_agg.nkey words); false on ENOMEM. Text fields by their replay
+ * ids (TEXT_KEY). This runs for every replayed event: loads when every key is a word of
+ * the event, else one switch per field.
  */
 static inline bool revent_keys(struct ior_agg *a, const struct ior_revent *re, uint64_t *k)
 {
@@ -687,17 +687,9 @@ const struct ior_group *ior_agg__total(struct ior_agg *a)
 		return t;
 	ior_hist__free(&t->hist);
 	memset(t, 0, sizeof(*t));
-	for (size_t i = 0; i < a->ngroups; i++) {
-		const struct ior_group *g = &a->groups[i];
-
-		t->count += g->count;
-		t->errors += g->errors;
-		t->bytes += g->bytes;
-		t->dur_sum += g->dur_sum;
-		t->gap_sum += g->gap_sum;
-		if (a->o.histograms && ior_hist__merge(&t->hist, &g->hist))
+	for (size_t i = 0; i < a->ngroups; i++)
+		if (merge_group(t, &a->groups[i])) /* histograms are empty unless kept */
 			return NULL;
-	}
 	a->total_merged = true;
 	return t;
 }

@@ -54,7 +54,8 @@ static int add_run(const struct ior_filter *f, struct ior_replay *rp, struct ior
 
 /*
  * Every record of r into a (other records to rp): 0 at the end, or -errno, with
- * *read_failed telling a read error of the input from one of the aggregation.
+ * *read_failed (when non-NULL) telling a read error of the input from one of the
+ * aggregation.
  */
 static int add_records(const struct ior_filter *f, struct ior_reader *r,
 		       struct ior_replay *rp, struct ior_agg *a, bool *read_failed)
@@ -69,7 +70,8 @@ static int add_records(const struct ior_filter *f, struct ior_reader *r,
 		else
 			err = ior_replay__apply(rp, &rec, &re);
 	}
-	*read_failed = !err && n < 0;
+	if (read_failed)
+		*read_failed = !err && n < 0;
 	return err < 0 ? err : n < 0 ? n : 0;
 }
 
@@ -100,9 +102,8 @@ struct worker {
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	bool read_failed;
 
-	w->err = add_records(w->f, w->r, w->rp, w->a, &read_failed);
+	w->err = add_records(w->f, w->r, w->rp, w->a, NULL); /* any error: read on one thread */
 	return NULL;
 }
 
@@ -115,7 +116,10 @@ static int workers_wanted(void)
 	return n < 1 ? 1 : n > WORKERS_MAX ? WORKERS_MAX : (int)n;
 }
 
-/* Workers 1..n-1: a fork of in's reader, its replay and aggregation each. 0 or -ENOMEM. */
+/*
+ * n workers, each with an aggregation of its own: worker 0 reads with in's reader and
+ * replay, the others with a fork of it and a replay each. 0 or -ENOMEM.
+ */
 static int workers_init(struct worker *w, int n, struct ior_agg_cli *c, struct ior_input *in,
 			const struct ior_agg_opts *o)
 {

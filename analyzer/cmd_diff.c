@@ -235,8 +235,9 @@ static void print_csv(const struct drow *rows, size_t n, const struct ior_fields
 		ior_group__csv_fields(&b, fs, g);
 		printf("%s%.0f,%.0f,%.0f,%.0f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 		       ",%.0f,%.0f,%.0f,%.4f,%s\n",
-		       ior_buf__str(&b), d->count[0], d->count[1], d->bytes[0], d->bytes[1], d->p50[0], d->p50[1],
-		       d->p99[0], d->p99[1], d->total[0], d->total[1], d->delta, ratio(d),
+		       ior_buf__str(&b), d->count[0], d->count[1], d->bytes[0], d->bytes[1],
+		       d->p50[0], d->p50[1], d->p99[0], d->p99[1], d->total[0], d->total[1], d->delta,
+		       ratio(d),
 		       *note(d) ? note(d) : "both");
 	}
 	ior_buf__free(&b);

@@ -841,14 +841,26 @@ static inline void fill_stateless(struct ior_replay *rp, const struct rp_sc *sc,
 	re->rel_ns = (int64_t)((uint64_t)ev->start_ns - (uint64_t)rp->hdr->start_ns);
 }
 
+/* Widen the stats' span to take in [first, last]. */
+static inline void widen_span(struct ior_replay_stats *st, int64_t first, int64_t last)
+{
+	if (first < st->first_ns)
+		st->first_ns = first;
+	if (last > st->last_ns)
+		st->last_ns = last;
+}
+
+/* The end of an event relative to the recording start (wrapping, as times do). */
+static inline int64_t rel_end(int64_t rel_ns, uint64_t dur_ns)
+{
+	return (int64_t)((uint64_t)rel_ns + dur_ns);
+}
+
 /* Count an event in the stats: how many, and the span they cover. */
 static inline void count_event(struct ior_replay *rp, int64_t rel_ns, uint64_t dur_ns)
 {
 	rp->st.events++;
-	if (rel_ns < rp->st.first_ns)
-		rp->st.first_ns = rel_ns;
-	if (rel_ns + (int64_t)dur_ns > rp->st.last_ns)
-		rp->st.last_ns = rel_ns + (int64_t)dur_ns;
+	widen_span(&rp->st, rel_ns, rel_end(rel_ns, dur_ns));
 }
 
 /* Everything but the file: syscall, comm, gap, time. */
@@ -882,27 +894,23 @@ void ior_replay__stateless(struct ior_replay *rp, const struct ior_event *ev,
 void ior_replay__skim(struct ior_replay *rp, const struct ior_event *ev, size_t n)
 {
 	uint64_t start = (uint64_t)rp->hdr->start_ns;
-	int64_t first = rp->st.first_ns, last = rp->st.last_ns; /* in registers, not memory */
+	int64_t first = INT64_MAX, last = INT64_MIN; /* in registers, not memory */
 
 	for (size_t i = 0; i < n; i++) {
 		int64_t rel = (int64_t)((uint64_t)ev[i].start_ns - start);
-		int64_t end = (int64_t)((uint64_t)rel + ev[i].dur_ns);
+		int64_t end = rel_end(rel, ev[i].dur_ns);
 
 		first = rel < first ? rel : first;
 		last = end > last ? end : last;
 	}
 	rp->st.events += n;
-	rp->st.first_ns = first;
-	rp->st.last_ns = last;
+	widen_span(&rp->st, first, last);
 }
 
 void ior_replay__merge_skimmed(struct ior_replay *rp, const struct ior_replay *other)
 {
 	rp->st.events += other->st.events;
-	if (other->st.first_ns < rp->st.first_ns)
-		rp->st.first_ns = other->st.first_ns;
-	if (other->st.last_ns > rp->st.last_ns)
-		rp->st.last_ns = other->st.last_ns;
+	widen_span(&rp->st, other->st.first_ns, other->st.last_ns);
 }
 
 enum ior_class ior_replay__class(const struct ior_replay *rp, uint32_t nr)

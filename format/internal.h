@@ -30,6 +30,17 @@
 /* Header frames are small; anything bigger is damage. */
 #define IOR_HEADER_MAX (4u << 20)
 
+/* Little-endian words of the frame layer (magics, sizes, the index trailer). */
+static inline uint32_t ior_get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t ior_get_le64(const uint8_t *p)
+{
+	return ior_get_le32(p) | (uint64_t)ior_get_le32(p + 4) << 32;
+}
+
 static inline bool ior_format_major_supported(unsigned major)
 {
 	return major >= IOR_FORMAT_MAJOR_OLDEST && major <= IOR_FORMAT_MAJOR;

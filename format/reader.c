@@ -323,6 +323,19 @@ static int define_now(void *ctx, uint32_t id, const void *s, size_t len)
 	return tables_define_string(ctx, id, s, len) < 0 ? -ENOMEM : 0;
 }
 
+/*
+ * r's record decoder, warning into w. With a decoding thread, string definitions travel
+ * with their batch; without, they go to r's table at once.
+ */
+static void parser_setup(struct ior_reader *r, struct ior_warnings *w, unsigned skip,
+			 bool threads)
+{
+	ior_parser__init(&r->p.parser, r->hdr.start_ns, w);
+	r->p.parser.skip = skip & IOR_SKIP_ALL;
+	r->p.parser.on_string = threads ? keep_string : define_now;
+	r->p.parser.ctx = threads ? (void *)&r->p : (void *)&r->t;
+}
+
 static int setup(struct ior_reader *r, int fd, const struct ior_reader_opts *opts)
 {
 	int err;
@@ -340,10 +353,7 @@ static int setup(struct ior_reader *r, int fd, const struct ior_reader_opts *opt
 	}
 	if (check_magic(r) || read_header(r))
 		return -1;
-	ior_parser__init(&r->p.parser, r->hdr.start_ns, &r->warn);
-	r->p.parser.skip = opts ? opts->skip & IOR_SKIP_ALL : 0;
-	r->p.parser.on_string = opts && opts->threads ? keep_string : define_now;
-	r->p.parser.ctx = opts && opts->threads ? (void *)&r->p : (void *)&r->t;
+	parser_setup(r, &r->warn, opts ? opts->skip : 0, opts && opts->threads);
 	if (opts && opts->threads && (err = start_thread(r))) {
 		errno = -err;
 		return fail_open("cannot start the decoding thread: %s", strerror(-err));
@@ -413,7 +423,7 @@ static int next_direct(struct ior_reader *r, struct ior_record *rec)
 			r->src_st = p->chunk.st;
 			if (status <= 0) {
 				r->st = p->parser.st;
-				/* a family's end is judged by the caller, from every member's stats */
+				/* a family's end is judged by the caller, from all members' stats */
 				if (status == 0 && !r->finished && !r->root && !r->family) {
 					r->finished = true;
 					ior_parser__finish(&p->parser, &p->chunk.st);
@@ -524,19 +534,17 @@ bool ior_file_ends_with_index(int fd)
 {
 	struct stat sb;
 	uint8_t trailer[12], magic[4];
-	uint64_t at = 0;
+	uint64_t at;
 
-	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size < 16 + 12 ||
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size < IOR_MAGIC_LEN + 12 ||
 	    pread(fd, trailer, sizeof(trailer), sb.st_size - 12) != (ssize_t)sizeof(trailer) ||
 	    memcmp(trailer + 8, IOR_INDEX_TRAILER, 4))
 		return false;
-	for (int i = 7; i >= 0; i--)
-		at = at << 8 | trailer[i];
-	if (at < 16 || at > (uint64_t)sb.st_size - 12 ||
+	at = ior_get_le64(trailer);
+	if (at < IOR_MAGIC_LEN || at > (uint64_t)sb.st_size - 12 ||
 	    pread(fd, magic, sizeof(magic), (off_t)at) != (ssize_t)sizeof(magic))
 		return false;
-	return (magic[0] | (uint32_t)magic[1] << 8 | (uint32_t)magic[2] << 16 |
-		(uint32_t)magic[3] << 24) == IOR_INDEX_FRAME;
+	return ior_get_le32(magic) == IOR_INDEX_FRAME;
 }
 
 struct ior_reader *ior_reader__fork(struct ior_reader *r)
@@ -560,10 +568,7 @@ struct ior_reader *ior_reader__fork(struct ior_reader *r)
 	}
 	f->root = r;
 	f->p.src = r->p.src;
-	ior_parser__init(&f->p.parser, f->hdr.start_ns, &r->warn);
-	f->p.parser.skip = r->p.parser.skip;
-	f->p.parser.on_string = define_now;
-	f->p.parser.ctx = &f->t;
+	parser_setup(f, &r->warn, r->p.parser.skip, false);
 	f->p.parser.chunk_threads = r->p.parser.chunk_threads = true;
 	if (!r->family) {
 		pthread_mutex_init(&r->src_lock, NULL);

@@ -138,11 +138,6 @@ static ssize_t fill(struct ior_source *s, size_t need)
 	return (ssize_t)avail(s);
 }
 
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* ---- frame decoding ----------------------------------------------------------------- */
 
 enum frame_result {
@@ -345,7 +340,7 @@ static int resync(struct ior_source *s, uint64_t from)
 			s->pos = s->len;
 			return 0;
 		}
-		m = get_le32(s->in + s->pos);
+		m = ior_get_le32(s->in + s->pos);
 		if (m == IOR_ZSTD_MAGIC || (m >= IOR_SKIP_MAGIC_MIN && m <= IOR_SKIP_MAGIC_MAX)) {
 			s->st.skipped_bytes += offset_now(s) - from;
 			return 0;
@@ -385,8 +380,8 @@ static int skip_frame(struct ior_source *s)
 		s->pos = s->len;
 		return 0;
 	}
-	magic = get_le32(s->in + s->pos);
-	size = get_le32(s->in + s->pos + 4);
+	magic = ior_get_le32(s->in + s->pos);
+	size = ior_get_le32(s->in + s->pos + 4);
 	s->pos += 8;
 	if (magic == IOR_INDEX_FRAME && size >= 12 && size <= IOR_INDEX_MAX &&
 	    (size_t)fill(s, size) >= size &&
@@ -451,7 +446,7 @@ static void produce(struct ior_source *s, struct ior_chunk *c)
 			got = n < 0 ? (int)n : 0;
 			break;
 		}
-		m = get_le32(s->in + s->pos);
+		m = ior_get_le32(s->in + s->pos);
 		if (m == IOR_ZSTD_MAGIC) {
 			got = load_frame(s, c);
 		} else if (m >= IOR_SKIP_MAGIC_MIN && m <= IOR_SKIP_MAGIC_MAX) {
@@ -503,7 +498,8 @@ int ior_source__magic(struct ior_source *s, unsigned *major, unsigned *minor, co
 		return -EINVAL;
 	}
 	m = s->in + s->pos;
-	if (get_le32(m) != IOR_MAGIC_FRAME || get_le32(m + 4) != 8 || memcmp(m + 8, "IOR", 4)) {
+	if (ior_get_le32(m) != IOR_MAGIC_FRAME || ior_get_le32(m + 4) != 8 ||
+	    memcmp(m + 8, "IOR", 4)) {
 		*msg = "not an ior recording (bad magic)";
 		return -EINVAL;
 	}
@@ -515,7 +511,7 @@ int ior_source__magic(struct ior_source *s, unsigned *major, unsigned *minor, co
 
 int ior_source__header(struct ior_source *s, struct ior_chunk *c)
 {
-	if (fill(s, 4) < 4 || get_le32(s->in + s->pos) != IOR_ZSTD_MAGIC ||
+	if (fill(s, 4) < 4 || ior_get_le32(s->in + s->pos) != IOR_ZSTD_MAGIC ||
 	    decode_frame(s, c) != FRAME_OK || c->len > IOR_HEADER_MAX)
 		return -EIO;
 	return 0;

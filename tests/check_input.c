@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "analyzer/cmd.h"
+#include "format/internal.h"
 #include "tests/t_recording.h"
 
 #define NEVENTS 1000000
@@ -202,8 +203,8 @@ static size_t chunk_offsets(const uint8_t *buf, size_t len, size_t *at, size_t m
 {
 	size_t n = 0;
 
-	for (size_t i = 16; i + 4 <= len && n < max; i++)
-		if (buf[i] == 0x28 && buf[i + 1] == 0xb5 && buf[i + 2] == 0x2f && buf[i + 3] == 0xfd)
+	for (size_t i = IOR_MAGIC_LEN; i + 4 <= len && n < max; i++)
+		if (ior_get_le32(buf + i) == IOR_ZSTD_MAGIC)
 			at[n++] = i;
 	return n;
 }

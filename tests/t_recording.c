@@ -348,23 +348,23 @@ static size_t drop_threads(uint8_t *raw, size_t len, uint8_t *seen, size_t nseen
 
 int t_drop_repeated_threads(int fd)
 {
-	size_t len, pos = 16, out_len = 16, nseen = 1 << 20;
-	uint8_t *buf = t_slurp(fd, &len), *out = malloc(2 * len + (1 << 20));
-	uint8_t *raw = malloc(64 << 20), *seen = calloc(nseen, 1);
+	size_t len, pos = IOR_MAGIC_LEN, out_len = IOR_MAGIC_LEN, nseen = 1 << 20;
+	uint8_t *buf = t_slurp(fd, &len);
+	size_t out_cap = 2 * len + (1 << 20); /* recompressed chunks may grow a little */
+	uint8_t *out = malloc(out_cap);
+	uint8_t *raw = malloc(IOR_CHUNK_MAX), *seen = calloc(nseen, 1);
 	ZSTD_CCtx *cc = ZSTD_createCCtx();
 	int frames = 0, err = -EINVAL;
 
 	if (!buf || !out || !raw || !seen || !cc)
 		goto out;
-	memcpy(out, buf, 16); /* the magic frame */
+	memcpy(out, buf, IOR_MAGIC_LEN); /* the magic frame */
 	ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
 	while (pos + 8 <= len) {
-		uint32_t magic = (uint32_t)buf[pos] | (uint32_t)buf[pos + 1] << 8 |
-				 (uint32_t)buf[pos + 2] << 16 | (uint32_t)buf[pos + 3] << 24;
-		size_t size = magic == IOR_ZSTD_MAGIC ? ZSTD_findFrameCompressedSize(buf + pos, len - pos)
-						      : 8 + (buf[pos + 4] | (size_t)buf[pos + 5] << 8 |
-							     (size_t)buf[pos + 6] << 16 |
-							     (size_t)buf[pos + 7] << 24);
+		uint32_t magic = ior_get_le32(buf + pos);
+		size_t size = magic == IOR_ZSTD_MAGIC
+				      ? ZSTD_findFrameCompressedSize(buf + pos, len - pos)
+				      : 8 + (size_t)ior_get_le32(buf + pos + 4);
 
 		if (ZSTD_isError(size) || size > len - pos)
 			goto out;
@@ -372,12 +372,12 @@ int t_drop_repeated_threads(int fd)
 			memcpy(out + out_len, buf + pos, size);
 			out_len += size;
 		} else {
-			size_t n = ZSTD_decompress(raw, 64 << 20, buf + pos, size);
+			size_t n = ZSTD_decompress(raw, IOR_CHUNK_MAX, buf + pos, size);
 
 			if (ZSTD_isError(n))
 				goto out;
 			n = drop_threads(raw, n, seen, nseen);
-			n = ZSTD_compress2(cc, out + out_len, 2 * len + (1 << 20) - out_len, raw, n);
+			n = ZSTD_compress2(cc, out + out_len, out_cap - out_len, raw, n);
 			if (ZSTD_isError(n))
 				goto out;
 			out_len += n;
