@@ -88,10 +88,29 @@ struct evb_cursor {
 	const uint8_t *p, *end;
 };
 
+/*
+ * How the mandatory streams are walked. The walks decode the same values; tests set
+ * d->walk after evb_decoder__open() to compare them.
+ */
+enum evb_walk {
+	EVB_WALK_STREAMS, /* one stream after the other */
+	EVB_WALK_PEXT,    /* side by side, lengths without branches, BMI2's pext (x86-64) */
+};
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define EVB_HAVE_PEXT 1
+#else
+#define EVB_HAVE_PEXT 0
+#endif
+
+/* The fastest walk this processor has: pext where pext is fast, else stream by stream. */
+enum evb_walk evb_walk_best(void);
+
 struct evb_decoder {
 	struct evb_cursor s[EVB_NSTREAMS]; /* s[EVB_SHAPE] counts the events left */
 	unsigned skip;                     /* streams not decoded: bit 1 << enum evb_stream */
 	unsigned shape_keep;               /* shape bits of the optional values decoded */
+	enum evb_walk walk;                /* evb_walk_best() */
 };
 
 /* Events of the open block not yet returned (0 when none is open). */

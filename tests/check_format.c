@@ -564,6 +564,147 @@ START_TEST(test_block_malformed_skipping)
 }
 END_TEST
 
+/* ---- event blocks: both walks of the mandatory streams agree ---------------------- */
+
+struct rnd_stream {
+	uint8_t b[EVB_MAX_EVENTS * 12];
+	size_t n;
+};
+
+static uint64_t rnd_next(uint64_t *x)
+{
+	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+	return *x;
+}
+
+/* LEB128 of v, then with damage odds: a byte that makes it longer than ten or 64 bits. */
+static void rnd_put(struct rnd_stream *st, uint64_t v, uint64_t *x, unsigned damage)
+{
+	while (v >= 0x80) {
+		st->b[st->n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	st->b[st->n++] = (uint8_t)v;
+	if (damage && rnd_next(x) % 2000 < damage) {
+		st->b[st->n - 1] |= 0x80; /* continues into the next value, or past the end */
+		if (rnd_next(x) & 1)
+			st->b[st->n++] = 0x7f; /* eleven bytes, or bits past 64 */
+	}
+}
+
+/* Values of 1 to 10 bytes, mostly short, as times and durations are. */
+static uint64_t rnd_value(uint64_t *x)
+{
+	unsigned bits = (unsigned)(rnd_next(x) % 100);
+
+	bits = bits < 60 ? 14 : bits < 85 ? 21 : bits < 95 ? 35 : 64;
+	return bits == 64 ? rnd_next(x) : rnd_next(x) & ((1ULL << bits) - 1);
+}
+
+static void put_len(uint8_t *out, size_t *len, uint64_t v)
+{
+	for (; v >= 0x80; v >>= 7)
+		out[(*len)++] = (uint8_t)(v | 0x80);
+	out[(*len)++] = (uint8_t)v;
+}
+
+/*
+ * A block of n random events (shape 0 or an fd), each mandatory stream possibly
+ * damaged at random: a long or cut value, a thread or syscall number past 32 bits, a
+ * byte too many or too few at its end.
+ */
+static size_t random_block(uint8_t *out, unsigned n, uint64_t *x, unsigned damage)
+{
+	static struct rnd_stream st[EVB_NSTREAMS];
+	size_t len = 0;
+
+	for (int i = 0; i < EVB_NSTREAMS; i++)
+		st[i].n = 0;
+	for (unsigned e = 0; e < n; e++) {
+		bool fd = rnd_next(x) & 1;
+
+		st[EVB_SHAPE].b[st[EVB_SHAPE].n++] = fd ? EVB_HAS_FD : 0;
+		rnd_put(&st[EVB_DT], rnd_value(x), x, damage);
+		rnd_put(&st[EVB_DUR], rnd_value(x), x, damage);
+		rnd_put(&st[EVB_THREAD], rnd_value(x) & (damage ? ~0ULL : 0xffffffff), x, damage);
+		rnd_put(&st[EVB_NR], rnd_next(x) % 500, x, damage);
+		rnd_put(&st[EVB_RET], rnd_value(x), x, damage);
+		if (fd)
+			rnd_put(&st[EVB_FD], rnd_next(x) % 64, x, 0);
+	}
+	if (damage && rnd_next(x) % 4 == 0) {
+		struct rnd_stream *cut = &st[1 + rnd_next(x) % 5];
+
+		if (rnd_next(x) & 1)
+			cut->b[cut->n++] = 0x01;
+		else if (cut->n)
+			cut->n--;
+	}
+	put_len(out, &len, EVB_NSTREAMS);
+	for (int i = 0; i < EVB_NSTREAMS; i++)
+		put_len(out, &len, st[i].n);
+	for (int i = 0; i < EVB_NSTREAMS; i++) {
+		memcpy(out + len, st[i].b, st[i].n);
+		len += st[i].n;
+	}
+	return len;
+}
+
+/*
+ * Many random blocks, sound and damaged, decoded stream by stream and by the pext walk
+ * in steps of random size: every step returns the same events, the same start time
+ * and the same count left, down to the first bad value. Fields skipped or not.
+ */
+START_TEST(test_block_walks_agree)
+{
+	static uint8_t payload[EVB_MAX_EVENTS * 12 * EVB_NSTREAMS + 64];
+	static struct ior_event a[EVB_MAX_EVENTS], b[EVB_MAX_EVENTS];
+	static const unsigned skips[] = { 0, IOR_SKIP_THREAD, IOR_SKIP_ALL };
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	unsigned bad_blocks = 0, pext_events = 0;
+
+	if (evb_walk_best() != EVB_WALK_PEXT) {
+		fprintf(stderr, "test_block_walks_agree: skipped, no fast pext on this processor\n");
+		return;
+	}
+	for (unsigned round = 0; round < 3000; round++) {
+		unsigned n = 1 + (unsigned)(rnd_next(&x) % (round % 3 ? 300 : EVB_MAX_EVENTS));
+		unsigned damage = round % 2 ? (unsigned)(rnd_next(&x) % 4) : 0;
+		size_t len = random_block(payload, n, &x, damage);
+		struct evb_decoder da, db;
+		int64_t pa = 42, pb = 42;
+		size_t got_a, got_b, total = 0;
+		unsigned skip = skips[round % 3];
+
+		ck_assert(evb_decoder__open(&da, payload, len, n, skip));
+		ck_assert(evb_decoder__open(&db, payload, len, n, skip));
+		ck_assert_int_eq(db.walk, EVB_WALK_PEXT);
+		da.walk = EVB_WALK_STREAMS;
+		do {
+			size_t max = 1 + rnd_next(&x) % 200;
+
+			memset(a, 0x5a, sizeof(a));
+			memset(b, 0x5a, sizeof(b));
+			got_a = evb_decoder__decode(&da, a, max, &pa);
+			got_b = evb_decoder__decode(&db, b, max, &pb);
+			ck_assert_msg(got_a == got_b, "round %u: %zu events stream by stream, %zu by pext",
+				      round, got_a, got_b);
+			ck_assert_msg(!memcmp(a, b, got_a * sizeof(a[0])), "round %u: events differ",
+				      round);
+			ck_assert_int_eq(pa, pb);
+			ck_assert_uint_eq(evb_decoder__pending(&da), evb_decoder__pending(&db));
+			total += got_a;
+		} while (got_a);
+		bad_blocks += total < n;
+		pext_events += (unsigned)total;
+	}
+	/* the damage did reach the decoders, and most blocks stayed sound */
+	ck_assert_uint_gt(bad_blocks, 300);
+	ck_assert_uint_lt(bad_blocks, 1500);
+	ck_assert_uint_gt(pext_events, 300000);
+}
+END_TEST
+
 /*
  * Through the parser: a block whose skipped fd stream is short is decoded whole, and the
  * good event it still gives has its skipped fd at the default, as unskipped blocks do.
@@ -1023,6 +1164,7 @@ Suite *format_suite(void)
 			    (int)(sizeof(block_cases) / sizeof(block_cases[0])));
 	tcase_add_loop_test(tc, test_block_malformed_skipping, 0,
 			    (int)(sizeof(block_cases) / sizeof(block_cases[0])));
+	tcase_add_test(tc, test_block_walks_agree);
 	tcase_add_test(tc, test_block_skipping_fallback_masks);
 	tcase_add_loop_test(tc, test_truncation_every_offset, 0, 4);
 	tcase_add_loop_test(tc, test_random_damage, 0, 4);
