@@ -335,6 +335,7 @@ static void shape_bit_counts(const uint8_t *p, uint64_t n, uint64_t count[8])
 
 		for (unsigned k = 0; k < 255 && n - i >= 8; k++, i += 8) {
 			memcpy(&w, p + i, 8);
+#pragma GCC unroll 8
 			for (unsigned b = 0; b < 8; b++)
 				lanes[b] += w >> b & ones;
 		}
