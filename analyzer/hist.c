@@ -115,8 +115,8 @@ int ior_hist__merge(struct ior_hist *dst, const struct ior_hist *src)
 		if (dst->hi)
 			dst->hi[off] = (uint32_t)(c >> 32);
 	}
-	if (src->min < dst->min || !dst->count)
-		dst->min = src->min;
+	if (src->not_min > dst->not_min)
+		dst->not_min = src->not_min;
 	if (src->max > dst->max)
 		dst->max = src->max;
 	dst->count += src->count;
@@ -168,8 +168,8 @@ static uint64_t bucket_value(const struct ior_hist *h, uint32_t i)
 	uint64_t v = ior_hist_bucket_low(h->first + i);
 
 	v += (ior_hist_bucket_high(h->first + i) - v) / 2;
-	if (v < h->min)
-		return h->min;
+	if (v < ior_hist__min(h))
+		return ior_hist__min(h);
 	return v > h->max ? h->max : v;
 }
 
@@ -183,7 +183,7 @@ static void walk(const struct ior_hist *h, const double *p, uint64_t *out, size_
 		uint64_t rank;
 
 		if (!h->count || p[k] <= 0 || p[k] >= 100) {
-			out[k] = !h->count ? 0 : p[k] <= 0 ? h->min : h->max;
+			out[k] = !h->count ? 0 : p[k] <= 0 ? ior_hist__min(h) : h->max;
 			continue;
 		}
 		rank = ior_hist_rank(h->count, p[k]);

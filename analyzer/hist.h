@@ -38,7 +38,7 @@
 
 struct ior_hist {
 	uint64_t count;
-	uint64_t min, max;	 /* meaningful when count > 0 */
+	uint64_t not_min, max;	 /* ~min, so that a zeroed histogram's min is UINT64_MAX */
 	uint64_t sum_lo, sum_hi; /* 128-bit sum of the values */
 	uint32_t *lo;		 /* low words of the counts of buckets [first, first + n) */
 	uint32_t *hi;		 /* their high words, NULL until a count passes 2^32 - 1 */
@@ -83,8 +83,8 @@ static inline int ior_hist__record(struct ior_hist *h, uint64_t v)
 	}
 	if (__builtin_expect(++h->lo[off] == 0, 0) && ior_hist__carry(h, off))
 		return -ENOMEM;
-	if (v < h->min || h->count == 0)
-		h->min = v;
+	if (~v > h->not_min)
+		h->not_min = ~v;
 	if (v > h->max)
 		h->max = v;
 	h->count++;
@@ -107,7 +107,7 @@ static inline uint64_t ior_hist__count(const struct ior_hist *h)
 /* 0 when empty. */
 static inline uint64_t ior_hist__min(const struct ior_hist *h)
 {
-	return h->count ? h->min : 0;
+	return h->count ? ~h->not_min : 0;
 }
 
 static inline uint64_t ior_hist__max(const struct ior_hist *h)
