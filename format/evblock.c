@@ -560,17 +560,19 @@ pext_mandatory(struct evb_cursor *s, struct ior_event *ev, size_t n, uint64_t *t
 {
 	const uint8_t *pd = s[EVB_DT].p, *pu = s[EVB_DUR].p, *pt = s[EVB_THREAD].p;
 	const uint8_t *pn = s[EVB_NR].p, *pr = s[EVB_RET].p;
+	struct ior_event *e = ev, *stop;
 	uint64_t start = *t;
-	size_t i = 0, k;
+	size_t k;
 
-	while (i < n) {
+	/* a pointer, not an index, walks the events: one register less to spill */
+	while (e < ev + n) {
 		k = min_size(room8(&s[EVB_DT], pd), room8(&s[EVB_DUR], pu));
 		k = min_size(k, min_size(room8(&s[EVB_NR], pn), room8(&s[EVB_RET], pr)));
 		if (thread)
 			k = min_size(k, room8(&s[EVB_THREAD], pt));
-		if (!(k = min_size(k, n - i)))
+		if (!(k = min_size(k, (size_t)(ev + n - e))))
 			break;
-		for (k += i; i < k; i++) {
+		for (stop = e + k; e < stop; e++) {
 			uint64_t vd, vu, vt = 0, vn, vr;
 			unsigned ld = pext_value(pd, &vd), lu = pext_value(pu, &vu);
 			unsigned ln = pext_value(pn, &vn), lr = pext_value(pr, &vr);
@@ -579,11 +581,11 @@ pext_mandatory(struct evb_cursor *s, struct ior_event *ev, size_t n, uint64_t *t
 			/* one test: a length of 8 (minus one) has bit 3, shorter ones do not */
 			if (__builtin_expect(((ld | lu | lt | ln | lr) & 8) || (vt | vn) >> 32, 0))
 				goto out;
-			ev[i].start_ns = (int64_t)(start += (uint64_t)unzigzag(vd));
-			ev[i].dur_ns = vu;
-			ev[i].tid = (uint32_t)vt;
-			ev[i].nr = (uint32_t)vn;
-			ev[i].ret = unzigzag(vr);
+			e->start_ns = (int64_t)(start += (uint64_t)unzigzag(vd));
+			e->dur_ns = vu;
+			e->tid = (uint32_t)vt;
+			e->nr = (uint32_t)vn;
+			e->ret = unzigzag(vr);
 			pd += ld + 1, pu += lu + 1, pn += ln + 1, pr += lr + 1;
 			if (thread)
 				pt += lt + 1;
@@ -593,7 +595,7 @@ out:
 	s[EVB_DT].p = pd, s[EVB_DUR].p = pu, s[EVB_THREAD].p = pt;
 	s[EVB_NR].p = pn, s[EVB_RET].p = pr;
 	*t = start;
-	return i;
+	return (size_t)(e - ev);
 }
 
 static PEXT_ATTR size_t pext_with_thread(struct evb_cursor *s, struct ior_event *ev, size_t n,
