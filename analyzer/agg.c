@@ -175,7 +175,8 @@ static inline unsigned event_key(const struct ior_field *f, const struct ior_eve
  * ids (TEXT_KEY). This runs for every replayed event: loads when every key is a word of
  * the event, else one switch per field.
  */
-static inline bool revent_keys(struct ior_agg *a, const struct ior_revent *re, uint64_t *k)
+static inline __attribute__((always_inline)) bool
+revent_keys(struct ior_agg *a, const struct ior_revent *re, uint64_t *k, unsigned nkey)
 {
 	uint64_t *at = k;
 
@@ -184,7 +185,7 @@ static inline bool revent_keys(struct ior_agg *a, const struct ior_revent *re, u
 	/* a comm without an id, or a path without one, takes the switch below */
 	if (a->loads && (re->comm_id || !a->has_comm) &&
 	    (re->path_id || !re->path || !a->has_path)) {
-		for (unsigned i = 0; i < a->fs.n; i++) {
+		for (unsigned i = 0; i < nkey; i++) { /* loads: one word per field */
 			uint32_t w;
 
 			memcpy(&w, (const char *)re + a->key_off[i], sizeof(w));
@@ -428,9 +429,10 @@ static inline bool keys_equal(const uint64_t *x, const uint64_t *y, unsigned n)
 }
 
 /* The last event's group when k is its key: runs of events of one group are common. */
-static inline struct ior_group *last_group(struct ior_agg *a, const uint64_t *k)
+static inline __attribute__((always_inline)) struct ior_group *
+last_group(struct ior_agg *a, const uint64_t *k, unsigned nkey)
 {
-	if (a->last && keys_equal(a->keys + (a->last - 1) * a->nkey, k, a->nkey))
+	if (a->last && keys_equal(a->keys + (a->last - 1) * nkey, k, nkey))
 		return a->last_g;
 	return NULL;
 }
@@ -441,18 +443,18 @@ static inline struct ior_group *last_group(struct ior_agg *a, const uint64_t *k)
  * for most events (a call costs it 3 % more instructions).
  */
 static inline __attribute__((always_inline)) struct ior_group *
-lookup_group(struct ior_agg *a, const uint64_t *k, size_t *slot)
+lookup_group(struct ior_agg *a, const uint64_t *k, size_t *slot, unsigned nkey)
 {
 	size_t i;
 
 	*slot = SIZE_MAX;
 	if ((a->nkeys + 1) * 2 > a->nslots && grow_slots(a))
 		return NULL;
-	for (i = hash_key(k, a->nkey) & (a->nslots - 1); a->slots[i];
+	for (i = hash_key(k, nkey) & (a->nslots - 1); a->slots[i];
 	     i = (i + 1) & (a->nslots - 1)) {
 		size_t at = a->slots[i] - 1;
 
-		if (keys_equal(a->keys + at * a->nkey, k, a->nkey)) {
+		if (keys_equal(a->keys + at * nkey, k, nkey)) {
 			a->last = at + 1;
 			return a->last_g = &a->groups[a->key_group[at]];
 		}
@@ -483,21 +485,35 @@ static inline int account(struct ior_group *g, const struct ior_event *ev, uint6
 	return hist ? ior_hist__record(&g->hist, ev->dur_ns) : 0;
 }
 
-int ior_agg__add(struct ior_agg *a, const struct ior_revent *re)
+/* ior_agg__add() with nkey a constant: the key's loops unroll. */
+static inline __attribute__((always_inline)) int add_revent(struct ior_agg *a,
+							   const struct ior_revent *re,
+							   unsigned nkey)
 {
 	uint64_t k[KEY_MAX];
 	struct ior_group *g;
 	size_t slot;
 
-	if (!revent_keys(a, re, k))
+	if (!revent_keys(a, re, k, nkey))
 		return -ENOMEM;
-	g = last_group(a, k);
-	if (!g && !(g = lookup_group(a, k, &slot)))
+	g = last_group(a, k, nkey);
+	if (!g && !(g = lookup_group(a, k, &slot, nkey)))
 		g = add_group(a, k, slot, re);
 	if (!g || account(g, &re->ev, re->gap_ns, a->o.histograms))
 		return -ENOMEM;
 	a->total_merged = false; /* the total is summed from the groups when asked for */
 	return 0;
+}
+
+int ior_agg__add(struct ior_agg *a, const struct ior_revent *re)
+{
+	switch (a->nkey) {
+	case 1: return add_revent(a, re, 1);
+	case 2: return add_revent(a, re, 2);
+	case 3: return add_revent(a, re, 3);
+	case 4: return add_revent(a, re, 4);
+	default: return add_revent(a, re, a->nkey);
+	}
 }
 
 bool ior_fields__direct(const struct ior_fields *fs, unsigned *skip)
@@ -542,7 +558,7 @@ static struct ior_group *event_group_slow(struct ior_agg *a, struct ior_replay *
 {
 	struct ior_revent re;
 	size_t slot;
-	struct ior_group *g = lookup_group(a, k, &slot);
+	struct ior_group *g = lookup_group(a, k, &slot, a->nkey);
 
 	if (g)
 		return g;
@@ -602,7 +618,7 @@ int ior_agg__add_events(struct ior_agg *a, struct ior_replay *rp, const struct i
 		struct ior_group *g;
 
 		event_keys(a, rp, &ev[i], k);
-		g = last_group(a, k);
+		g = last_group(a, k, a->nkey);
 		if (!g && !(g = event_group_slow(a, rp, &ev[i], k)))
 			return -ENOMEM;
 		if (account(g, &ev[i], 0, hist))
@@ -660,7 +676,7 @@ int ior_agg__merge(struct ior_agg *dst, const struct ior_agg *src)
 		const uint64_t *k = src->keys + j * src->nkey;
 		size_t slot;
 
-		if (lookup_group(dst, k, &slot))
+		if (lookup_group(dst, k, &slot, dst->nkey))
 			continue;
 		if (slot == SIZE_MAX || reserve_key(dst))
 			err = -ENOMEM;
