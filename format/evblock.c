@@ -12,6 +12,10 @@
 #include "format/cbor.h"
 #include "format/internal.h"
 
+#if EVB_HAVE_PEXT
+#include <immintrin.h>
+#endif
+
 /* Room per event in one stream: the ext stream holds three integers. */
 #define STREAM_CAP (EVB_MAX_EVENTS * 16u)
 #define VARINT_MAX 10
@@ -513,8 +517,6 @@ static inline bool bytes_only(struct evb_decoder *d, unsigned shape, struct ior_
 /* ---- the mandatory streams side by side, with pext -------------------------------- */
 
 #if EVB_HAVE_PEXT
-#include <immintrin.h>
-
 /*
  * Why: stream_values() decodes one stream after the other, and each value's position
  * waits on the length of the value before it. The lengths of times and durations
@@ -609,9 +611,7 @@ static PEXT_ATTR size_t pext_without_thread(struct evb_cursor *s, struct ior_eve
 {
 	return pext_mandatory(s, ev, n, t, false);
 }
-#endif /* EVB_HAVE_PEXT */
 
-#if EVB_HAVE_PEXT
 /* AMD before Zen 3 (and Hygon) runs pext in microcode, slower than stream_values(). */
 static bool pext_is_fast(void)
 {
@@ -654,11 +654,12 @@ static size_t walked_values(struct evb_decoder *d, struct ior_event *ev, size_t 
 
 /*
  * Up to n events (n <= pending): how many decoded well. The streams every event has are
- * decoded one after the other, each in its own loop that keeps its cursor in a
- * register (callgrind: 167 instructions per event on bench/format_bench.c's stream
- * against 247 decoding event by event); the optional ones, sparse, event by event.
- * Each step returns how many of its values were good: the first bad value's event is
- * where the block turns malformed.
+ * walked side by side with pext where that is fast (pext_mandatory()); from where it
+ * stops, or throughout elsewhere, they are decoded one after the other, each in its
+ * own loop that keeps its cursor in a register (callgrind: 167 instructions per event
+ * on bench/format_bench.c's stream against 247 decoding event by event). The optional
+ * ones, sparse, go event by event. Each step returns how many of its values were good:
+ * the first bad value's event is where the block turns malformed.
  */
 static size_t decode_step(struct evb_decoder *d, struct ior_event *ev, size_t n,
 			  int64_t *prev_start)
