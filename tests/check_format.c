@@ -571,23 +571,21 @@ struct rnd_stream {
 	size_t n;
 };
 
-static uint64_t rnd_next(uint64_t *x)
+/* v as LEB128 at out + *len. */
+static void put_leb128(uint8_t *out, size_t *len, uint64_t v)
 {
-	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
-	return *x;
+	for (; v >= 0x80; v >>= 7)
+		out[(*len)++] = (uint8_t)(v | 0x80);
+	out[(*len)++] = (uint8_t)v;
 }
 
 /* LEB128 of v, then with damage odds: a byte that makes it longer than ten or 64 bits. */
 static void rnd_put(struct rnd_stream *st, uint64_t v, uint64_t *x, unsigned damage)
 {
-	while (v >= 0x80) {
-		st->b[st->n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	st->b[st->n++] = (uint8_t)v;
-	if (damage && rnd_next(x) % 2000 < damage) {
+	put_leb128(st->b, &st->n, v);
+	if (damage && t_rand(x) % 2000 < damage) {
 		st->b[st->n - 1] |= 0x80; /* continues into the next value, or past the end */
-		if (rnd_next(x) & 1)
+		if (t_rand(x) & 1)
 			st->b[st->n++] = 0x7f; /* eleven bytes, or bits past 64 */
 	}
 }
@@ -595,17 +593,10 @@ static void rnd_put(struct rnd_stream *st, uint64_t v, uint64_t *x, unsigned dam
 /* Values of 1 to 10 bytes, mostly short, as times and durations are. */
 static uint64_t rnd_value(uint64_t *x)
 {
-	unsigned bits = (unsigned)(rnd_next(x) % 100);
+	unsigned bits = (unsigned)(t_rand(x) % 100);
 
 	bits = bits < 60 ? 14 : bits < 85 ? 21 : bits < 95 ? 35 : 64;
-	return bits == 64 ? rnd_next(x) : rnd_next(x) & ((1ULL << bits) - 1);
-}
-
-static void put_len(uint8_t *out, size_t *len, uint64_t v)
-{
-	for (; v >= 0x80; v >>= 7)
-		out[(*len)++] = (uint8_t)(v | 0x80);
-	out[(*len)++] = (uint8_t)v;
+	return bits == 64 ? t_rand(x) : t_rand(x) & ((1ULL << bits) - 1);
 }
 
 /*
@@ -632,8 +623,8 @@ static size_t random_block(uint8_t *out, unsigned n, uint64_t *x, unsigned damag
 			EVB_HAS_FD | EVB_HAS_AUX,
 			EVB_HAS_EXT | EVB_HAS_PATH,
 		};
-		unsigned r = (unsigned)(rnd_next(x) % 10);
-		uint8_t sh = r < 8 ? shapes[r] : (uint8_t)(rnd_next(x) & EVB_OPTIONAL);
+		unsigned r = (unsigned)(t_rand(x) % 10);
+		uint8_t sh = r < 8 ? shapes[r] : (uint8_t)(t_rand(x) & EVB_OPTIONAL);
 		uint64_t ret = rnd_value(x);
 
 		if ((sh & EVB_BYTES_RET) && !damage) {
@@ -644,10 +635,10 @@ static size_t random_block(uint8_t *out, unsigned n, uint64_t *x, unsigned damag
 		rnd_put(&st[EVB_DT], rnd_value(x), x, damage);
 		rnd_put(&st[EVB_DUR], rnd_value(x), x, damage);
 		rnd_put(&st[EVB_THREAD], rnd_value(x) & (damage ? ~0ULL : 0xffffffff), x, damage);
-		rnd_put(&st[EVB_NR], rnd_next(x) % 500, x, damage);
+		rnd_put(&st[EVB_NR], t_rand(x) % 500, x, damage);
 		rnd_put(&st[EVB_RET], ret, x, damage);
 		if (sh & EVB_HAS_FD)
-			rnd_put(&st[EVB_FD], damage ? rnd_value(x) : rnd_next(x) % 64, x, damage);
+			rnd_put(&st[EVB_FD], damage ? rnd_value(x) : t_rand(x) % 64, x, damage);
 		if (sh & EVB_HAS_BYTES)
 			rnd_put(&st[EVB_BYTES], rnd_value(x), x, damage);
 		if (sh & EVB_HAS_AUX)
@@ -655,24 +646,24 @@ static size_t random_block(uint8_t *out, unsigned n, uint64_t *x, unsigned damag
 		if (sh & EVB_HAS_FLAGS)
 			rnd_put(&st[EVB_FLAGS], rnd_value(x), x, damage);
 		if (sh & EVB_HAS_PATH)
-			rnd_put(&st[EVB_PATH], damage ? rnd_value(x) : rnd_next(x) % 1000, x, damage);
+			rnd_put(&st[EVB_PATH], damage ? rnd_value(x) : t_rand(x) % 1000, x, damage);
 		if (sh & EVB_HAS_EXT) {
-			rnd_put(&st[EVB_EXT], rnd_next(x) % 1000, x, damage);
-			rnd_put(&st[EVB_EXT], rnd_next(x) % 64, x, damage);
-			rnd_put(&st[EVB_EXT], rnd_next(x) % 4, x, damage);
+			rnd_put(&st[EVB_EXT], t_rand(x) % 1000, x, damage);
+			rnd_put(&st[EVB_EXT], t_rand(x) % 64, x, damage);
+			rnd_put(&st[EVB_EXT], t_rand(x) % 4, x, damage);
 		}
 	}
-	if (damage && rnd_next(x) % 4 == 0) {
-		struct rnd_stream *cut = &st[1 + rnd_next(x) % (EVB_NSTREAMS - 1)];
+	if (damage && t_rand(x) % 4 == 0) {
+		struct rnd_stream *cut = &st[1 + t_rand(x) % (EVB_NSTREAMS - 1)];
 
-		if (rnd_next(x) & 1)
+		if (t_rand(x) & 1)
 			cut->b[cut->n++] = 0x01;
 		else if (cut->n)
 			cut->n--;
 	}
-	put_len(out, &len, EVB_NSTREAMS);
+	put_leb128(out, &len, EVB_NSTREAMS);
 	for (int i = 0; i < EVB_NSTREAMS; i++)
-		put_len(out, &len, st[i].n);
+		put_leb128(out, &len, st[i].n);
 	for (int i = 0; i < EVB_NSTREAMS; i++) {
 		memcpy(out + len, st[i].b, st[i].n);
 		len += st[i].n;
@@ -698,8 +689,8 @@ START_TEST(test_block_walks_agree)
 		return;
 	}
 	for (unsigned round = 0; round < 3000; round++) {
-		unsigned n = 1 + (unsigned)(rnd_next(&x) % (round % 3 ? 300 : EVB_MAX_EVENTS));
-		unsigned damage = round % 2 ? (unsigned)(rnd_next(&x) % 4) : 0;
+		unsigned n = 1 + (unsigned)(t_rand(&x) % (round % 3 ? 300 : EVB_MAX_EVENTS));
+		unsigned damage = round % 2 ? (unsigned)(t_rand(&x) % 4) : 0;
 		size_t len = random_block(payload, n, &x, damage);
 		struct evb_decoder da, db;
 		int64_t pa = 42, pb = 42;
@@ -711,7 +702,7 @@ START_TEST(test_block_walks_agree)
 		ck_assert_int_eq(db.walk, EVB_WALK_PEXT);
 		da.walk = EVB_WALK_STREAMS;
 		do {
-			size_t max = 1 + rnd_next(&x) % 200;
+			size_t max = 1 + t_rand(&x) % 200;
 
 			memset(a, 0x5a, sizeof(a));
 			memset(b, 0x5a, sizeof(b));
