@@ -473,8 +473,13 @@ stream_values(struct evb_cursor *c, enum evb_stream s, struct ior_event *ev, siz
 	return n;
 }
 
-/* The optional values of one event; absent ones take their defaults. */
-static bool optional_values(struct evb_decoder *d, unsigned shape, struct ior_event *ev)
+/*
+ * The optional values of one event; absent ones take their defaults. aux_var reads
+ * the aux values: file offsets, whose lengths vary most from event to event.
+ */
+static inline __attribute__((always_inline)) bool
+optional_values_by(struct evb_decoder *d, unsigned shape, struct ior_event *ev,
+		   bool (*aux_var)(struct evb_cursor *c, uint64_t *v))
 {
 	ev->fd = ev->fd2 = IOR_FD_NONE;
 	ev->bytes = ev->aux = ev->flags = 0;
@@ -488,7 +493,7 @@ static bool optional_values(struct evb_decoder *d, unsigned shape, struct ior_ev
 	}
 	if ((shape & EVB_HAS_BYTES) && !get_var(&d->s[EVB_BYTES], &ev->bytes))
 		return false;
-	if ((shape & EVB_HAS_AUX) && !get_var(&d->s[EVB_AUX], &ev->aux))
+	if ((shape & EVB_HAS_AUX) && !aux_var(&d->s[EVB_AUX], &ev->aux))
 		return false;
 	if ((shape & EVB_HAS_FLAGS) && !get_var(&d->s[EVB_FLAGS], &ev->flags))
 		return false;
@@ -498,6 +503,11 @@ static bool optional_values(struct evb_decoder *d, unsigned shape, struct ior_ev
 		return get_u32(&d->s[EVB_EXT], &ev->path2) && get_fd(&d->s[EVB_EXT], &ev->fd2) &&
 		       get_u32(&d->s[EVB_EXT], &ev->str_flags);
 	return true;
+}
+
+static bool optional_values(struct evb_decoder *d, unsigned shape, struct ior_event *ev)
+{
+	return optional_values_by(d, shape, ev, get_var);
 }
 
 /* optional_values() when only bytes are decoded (the others skipped): 1 or 0. */
@@ -600,6 +610,37 @@ out:
 	return (size_t)(e - ev);
 }
 
+/* get_var() by pext where eight bytes are readable and the value fits in them. */
+static inline __attribute__((always_inline)) PEXT_ATTR bool pext_var(struct evb_cursor *c,
+								    uint64_t *v)
+{
+	if (c->end - c->p >= 8) {
+		unsigned l = pext_value(c->p, v);
+
+		if (l < 8) {
+			c->p += l + 1;
+			return true;
+		}
+	}
+	return get_var(c, v);
+}
+
+/*
+ * The optional values of ev[0..n) with the aux values (file offsets, one to four bytes
+ * from one event to the next) read by pext: how many events are good. Only aux: the
+ * lengths of fds, byte counts and paths repeat, and there the branches of get_var()
+ * are predicted and cost less than pext's chain (read_bench, BENCHMARKS.md).
+ */
+static PEXT_ATTR size_t pext_optional(struct evb_decoder *d, const uint8_t *shape,
+				      struct ior_event *ev, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && optional_values_by(d, shape[i] & d->shape_keep, &ev[i], pext_var); i++)
+		;
+	return i;
+}
+
 static PEXT_ATTR size_t pext_with_thread(struct evb_cursor *s, struct ior_event *ev, size_t n,
 					 uint64_t *t)
 {
@@ -684,6 +725,10 @@ static size_t decode_step(struct evb_decoder *d, struct ior_event *ev, size_t n,
 	if ((d->shape_keep & EVB_OPTIONAL) == (EVB_BYTES_RET | EVB_HAS_BYTES))
 		for (i = 0; i < n && bytes_only(d, shape[i], &ev[i]); i++)
 			;
+#if EVB_HAVE_PEXT
+	else if (d->walk == EVB_WALK_PEXT)
+		i = pext_optional(d, shape, ev, n);
+#endif
 	else
 		for (i = 0; i < n && optional_values(d, shape[i] & d->shape_keep, &ev[i]); i++)
 			;
