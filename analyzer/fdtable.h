@@ -26,6 +26,8 @@ struct ior_ofile {
 	uint32_t pid;	  /* a pidfd's process, else 0 */
 	uint8_t kind;	  /* enum ior_fd_kind (analyzer/revent.h) */
 	uint8_t resolved; /* name is what the fd really is, not a guess or a relative path */
+	const char *name_str; /* name's bytes and length, kept here: most events need them */
+	size_t name_len;
 	struct ior_ofile *next_free;
 };
 

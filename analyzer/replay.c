@@ -310,7 +310,9 @@ static void file_of_fd(struct ior_replay *rp, struct ior_rproc *pr, int32_t fd, 
 		return;
 	f = ior_fdtable__lookup(pr->files, fd, NULL);
 	if (f && f->name) {
-		name_file(rp, f->name, out);
+		out->s = f->name_str;
+		out->len = f->name_len;
+		out->id = f->name;
 		out->kind = f->kind;
 		out->resolved = f->resolved;
 	} else {
@@ -474,6 +476,7 @@ static int install_new(struct ior_replay *rp, struct ior_rproc *pr, int64_t fd, 
 	if (!f)
 		return -ENOMEM;
 	f->name = name;
+	f->name_str = ior_intern__str(rp->nt, name, &f->name_len);
 	f->kind = kind;
 	f->resolved = resolved;
 	f->flags = flags;
