@@ -75,11 +75,14 @@ enum rp_base {
 /* Per syscall of the recording: its descriptor and what the replay does with it. */
 struct rp_sc {
 	const struct ior_syscall_desc *desc;
+	const char *name; /* the recording's name for it; NULL: none, "syscall_<nr>" */
+	uint8_t cls;	  /* enum ior_class, IOR_CLASS_OTHER when desc is NULL */
 	uint8_t op;
 	uint8_t path_base, path2_base;
 	uint8_t fd_file;  /* ev.fd names the event's file when no path does */
 	uint8_t fd2_file; /* path2 is the file of ev.fd2 */
 	uint8_t kind;	  /* of a new object */
+	uint8_t fd_only;  /* the file is ev.fd's and the call changes no state: most events */
 	uint32_t cloexec; /* the flags bit that asks for close-on-exec */
 	uint32_t obj;	  /* name id of a new object */
 };
@@ -172,25 +175,9 @@ static const struct rp_special *find_special(const char *name)
 	return NULL;
 }
 
-/* What the replay does with syscall name: from its descriptor, then the exceptions. */
-static int classify(struct ior_replay *rp, struct rp_sc *sc, const char *name)
+/* The exceptions to what a syscall's descriptor says; 0 or -ENOMEM. */
+static int classify_special(struct ior_replay *rp, struct rp_sc *sc, const struct rp_special *sp)
 {
-	const struct ior_syscall_desc *d = ior_syscall_find(name);
-	const struct rp_special *sp = find_special(name);
-
-	memset(sc, 0, sizeof(*sc));
-	sc->desc = d;
-	if (!d)
-		return 0;
-	sc->path_base = d->path ? (d->fd ? BASE_FD : BASE_CWD) : BASE_NONE;
-	if (d->path2)
-		sc->path2_base = d->cls == IOR_CLASS_XATTR ? BASE_RAW
-				 : d->fd2		   ? BASE_FD2
-							   : BASE_CWD;
-	sc->fd_file = d->fd && d->special != IOR_SPECIAL_FD_PAIR;
-	sc->fd2_file = d->cls == IOR_CLASS_TRANSFER && d->fd2;
-	if (!sp)
-		return 0;
 	sc->op = sp->op;
 	sc->kind = sp->kind;
 	sc->cloexec = sp->cloexec;
@@ -200,6 +187,32 @@ static int classify(struct ior_replay *rp, struct rp_sc *sc, const char *name)
 		sc->fd_file = 0; /* its fd is a bound, not a file */
 	if (sp->obj && !(sc->obj = ior_intern__get(rp->nt, sp->obj, strlen(sp->obj), NULL)))
 		return -ENOMEM;
+	return 0;
+}
+
+/* What the replay does with syscall name: from its descriptor, then the exceptions. */
+static int classify(struct ior_replay *rp, struct rp_sc *sc, const char *name)
+{
+	const struct ior_syscall_desc *d = ior_syscall_find(name);
+	const struct rp_special *sp = find_special(name);
+
+	memset(sc, 0, sizeof(*sc));
+	sc->desc = d;
+	sc->name = name;
+	if (!d)
+		return 0;
+	sc->cls = d->cls;
+	sc->path_base = d->path ? (d->fd ? BASE_FD : BASE_CWD) : BASE_NONE;
+	if (d->path2)
+		sc->path2_base = d->cls == IOR_CLASS_XATTR ? BASE_RAW
+				 : d->fd2		   ? BASE_FD2
+							   : BASE_CWD;
+	sc->fd_file = d->fd && d->special != IOR_SPECIAL_FD_PAIR;
+	sc->fd2_file = d->cls == IOR_CLASS_TRANSFER && d->fd2;
+	if (sp && classify_special(rp, sc, sp))
+		return -ENOMEM;
+	sc->fd_only = sc->fd_file && sc->op == OP_NONE && !sc->path_base && !sc->path2_base &&
+		      !sc->fd2_file;
 	return 0;
 }
 
@@ -825,24 +838,36 @@ static int apply_proc(struct ior_replay *rp, const struct ior_proc *p)
 	}
 }
 
-/* What needs no process state: the event, its syscall and time; no comm, file or gap. */
+/*
+ * What needs no process state: the event, its syscall and time; no comm, file or gap.
+ * Member by member, not memset and fill (or a compound literal, built aside and copied):
+ * this runs for every event.
+ */
 static inline void fill_stateless(struct ior_replay *rp, const struct rp_sc *sc,
 				  const struct ior_event *ev, struct ior_revent *re)
 {
-	/* member by member, not memset and fill (or a compound literal, built aside and
-	 * copied): this runs for every event */
 	re->ev = *ev;
-	re->syscall = ior_replay__syscall_name(rp, ev->nr);
+	re->syscall = sc->name ? sc->name : ior_replay__syscall_name(rp, ev->nr);
 	re->desc = sc->desc;
-	re->cls = sc->desc ? (enum ior_class)sc->desc->cls : IOR_CLASS_OTHER;
+	re->cls = (enum ior_class)sc->cls;
 	re->id_src = rp;
-	re->path_id = 0;
-	re->path = re->path2 = NULL;
-	re->path_len = re->path2_len = 0;
-	re->kind = IOR_FD_KIND_NONE;
-	re->resolved = 0;
 	re->rel_ns = (int64_t)((uint64_t)ev->start_ns - (uint64_t)rp->hdr->start_ns);
 }
+
+/* The files of an event: f and f2 (s NULL: none). */
+static inline void set_files(struct ior_revent *re, const struct rp_file *f,
+			     const struct rp_file *f2)
+{
+	re->path = f->s;
+	re->path_len = f->len;
+	re->path_id = f->id;
+	re->kind = f->s ? (enum ior_fd_kind)f->kind : IOR_FD_KIND_NONE;
+	re->resolved = f->resolved;
+	re->path2 = f2->s;
+	re->path2_len = f2->len;
+}
+
+static const struct rp_file no_file;
 
 /* Widen the stats' span to take in [first, last]. */
 static inline void widen_span(struct ior_replay_stats *st, int64_t first, int64_t last)
@@ -889,6 +914,7 @@ void ior_replay__stateless(struct ior_replay *rp, const struct ior_event *ev,
 			   struct ior_revent *re)
 {
 	fill_stateless(rp, sc_of(rp, ev->nr), ev, re);
+	set_files(re, &no_file, &no_file);
 	re->comm = "?";
 	re->comm_id = 0;
 	re->gap_ns = 0;
@@ -918,34 +944,66 @@ void ior_replay__merge_skimmed(struct ior_replay *rp, const struct ior_replay *o
 
 enum ior_class ior_replay__class(const struct ior_replay *rp, uint32_t nr)
 {
-	const struct rp_sc *sc = sc_of(rp, nr);
+	return (enum ior_class)sc_of(rp, nr)->cls;
+}
 
-	return sc->desc ? (enum ior_class)sc->desc->cls : IOR_CLASS_OTHER;
+/* The files of an event the fast path does not take, and what it changes. 1 or -errno. */
+static int file_event(struct ior_replay *rp, struct ior_rproc *pr, const struct rp_sc *sc,
+		      const struct ior_event *ev, struct ior_revent *re)
+{
+	struct rp_file f, f2;
+	int err = resolve_event(rp, pr, sc, ev, &f, &f2);
+
+	if (!err)
+		err = apply_op(rp, pr, sc, ev, &f);
+	set_files(re, &f, &f2);
+	return err ? err : 1;
+}
+
+/*
+ * The fast path: the file of an event that names it by ev.fd and changes nothing, when
+ * the replay knows that fd (file_of_fd() without its calls and copies).
+ */
+static inline void fd_event(struct ior_replay *rp, struct ior_rproc *pr,
+			    const struct ior_event *ev, struct ior_revent *re)
+{
+	const struct ior_ofile *o = ior_fdtable__lookup(pr->files, ev->fd, NULL);
+	struct rp_file f;
+
+	if (!o || !o->name) {
+		file_of_fd(rp, pr, ev->fd, ev->ret, rp->fdname, &f, true);
+		set_files(re, &f, &no_file);
+		return;
+	}
+	/* set_files() of what file_of_fd() would say, stored as loaded */
+	re->path = o->name_str;
+	re->path_len = o->name_len;
+	re->path_id = o->name;
+	re->kind = (enum ior_fd_kind)o->kind;
+	re->resolved = o->resolved;
+	re->path2 = NULL;
+	re->path2_len = 0;
+	rp->st.fd_events++;
+	rp->st.fd_resolved += o->resolved;
 }
 
 int ior_replay__event(struct ior_replay *rp, const struct ior_event *ev, struct ior_revent *re)
 {
 	struct ior_rtask *t = ior_procs__task(&rp->ps, ev->pid, ev->tid);
 	const struct rp_sc *sc = sc_of(rp, ev->nr);
-	struct rp_file f, f2;
-	int err;
 
 	if (!t)
 		return -ENOMEM;
 	fill_basics(rp, t, sc, ev, re);
-	if (!rp->paths) /* the caller needs no file: skip the fd tables altogether */
+	if (!rp->paths) { /* the caller needs no file: skip the fd tables altogether */
+		set_files(re, &no_file, &no_file);
 		return 1;
-	err = resolve_event(rp, t->proc, sc, ev, &f, &f2);
-	if (!err)
-		err = apply_op(rp, t->proc, sc, ev, &f);
-	re->path = f.s;
-	re->path_len = f.len;
-	re->path_id = f.id;
-	re->kind = f.s ? (enum ior_fd_kind)f.kind : IOR_FD_KIND_NONE;
-	re->resolved = f.resolved;
-	re->path2 = f2.s;
-	re->path2_len = f2.len;
-	return err ? err : 1;
+	}
+	if (sc->fd_only) {
+		fd_event(rp, t->proc, ev, re);
+		return 1;
+	}
+	return file_event(rp, t->proc, sc, ev, re);
 }
 
 void ior_replay__set_paths(struct ior_replay *rp, bool on)
