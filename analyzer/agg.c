@@ -185,6 +185,7 @@ revent_keys(struct ior_agg *a, const struct ior_revent *re, uint64_t *k, unsigne
 	/* a comm without an id, or a path without one, takes the switch below */
 	if (a->loads && (re->comm_id || !a->has_comm) &&
 	    (re->path_id || !re->path || !a->has_path)) {
+#pragma GCC unroll 4 /* whole: nkey is a constant up to four */
 		for (unsigned i = 0; i < nkey; i++) { /* loads: one word per field */
 			uint32_t w;
 
@@ -217,13 +218,27 @@ revent_keys(struct ior_agg *a, const struct ior_revent *re, uint64_t *k, unsigne
 	return true;
 }
 
-/* Each word folded in with a multiply, the whole mixed once: keys have several words. */
-static uint64_t hash_key(const uint64_t *k, unsigned n)
-{
-	uint64_t h = 0x243f6a8885a308d3ULL;
+#define HASH_SEED 0x243f6a8885a308d3ULL
+#define HASH_MUL 0x9e3779b97f4a7c15ULL
 
-	for (unsigned i = 0; i < n; i++)
-		h = (h ^ k[i]) * 0x9e3779b97f4a7c15ULL;
+/*
+ * Each word folded in with a multiply, the whole mixed once: keys have several words.
+ * Unrolled whole when n is a constant (ior_agg__add() up to four words); by two when it
+ * varies, where a wider unrolling's remainder loop would cost keys of one word more.
+ */
+static inline uint64_t hash_key(const uint64_t *k, unsigned n)
+{
+	uint64_t h = HASH_SEED;
+
+	if (__builtin_constant_p(n)) {
+#pragma GCC unroll 4
+		for (unsigned i = 0; i < n; i++)
+			h = (h ^ k[i]) * HASH_MUL;
+	} else {
+#pragma GCC unroll 2
+		for (unsigned i = 0; i < n; i++)
+			h = (h ^ k[i]) * HASH_MUL;
+	}
 	return ior_hash_u64(h);
 }
 
