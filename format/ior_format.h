@@ -156,7 +156,7 @@ struct ior_end {
 struct ior_writer;
 
 struct ior_writer_opts {
-	int level;                /* zstd level; 0 = default (1) */
+	int level;                /* zstd level; 0 = ior's default (format/zparams.c) */
 	size_t chunk_bytes;       /* uncompressed bytes per chunk; 0 = default (4 MiB) */
 	uint64_t max_bytes;       /* stop accepting records past this many bytes on disk; 0 = none */
 };

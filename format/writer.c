@@ -17,6 +17,7 @@
 #include "format/cbor.h"
 #include "format/evblock.h"
 #include "format/internal.h"
+#include "format/zparams.h"
 
 /* Records are staged here and handed to zstd when it fills. */
 #define ENC_BUF (128u << 10)
@@ -588,11 +589,6 @@ static int write_header(struct ior_writer *w, const struct ior_header *h)
 
 static int writer_init(struct ior_writer *w, const struct ior_writer_opts *opts)
 {
-	int level = opts && opts->level ? opts->level : 1;
-
-	if (level > IOR_LEVEL_MAX)
-		level = IOR_LEVEL_MAX;
-
 	w->chunk_bytes = opts && opts->chunk_bytes ? opts->chunk_bytes : IOR_CHUNK_DEFAULT;
 	if (w->chunk_bytes > IOR_CHUNK_MAX / 2)
 		w->chunk_bytes = IOR_CHUNK_MAX / 2;
@@ -607,10 +603,7 @@ static int writer_init(struct ior_writer *w, const struct ior_writer_opts *opts)
 		return -ENOMEM;
 	if (grow(&w->str_seen, &w->str_seen_cap, 1024, sizeof(uint64_t)))
 		return -ENOMEM;
-	if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, level)) ||
-	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1)))
-		return -EINVAL;
-	return 0;
+	return ior_zstd_params(w->cctx, opts ? opts->level : IOR_LEVEL_DEFAULT);
 }
 
 struct ior_writer *ior_writer__open(int fd, const struct ior_header *hdr,
