@@ -947,9 +947,13 @@ enum ior_class ior_replay__class(const struct ior_replay *rp, uint32_t nr)
 	return (enum ior_class)sc_of(rp, nr)->cls;
 }
 
-/* The files of an event the fast path does not take, and what it changes. 1 or -errno. */
-static int file_event(struct ior_replay *rp, struct ior_rproc *pr, const struct rp_sc *sc,
-		      const struct ior_event *ev, struct ior_revent *re)
+/*
+ * The files of an event the fast path does not take, and what it changes. 1 or -errno.
+ * Out of line: inlined, its frame would cost every event.
+ */
+static __attribute__((noinline)) int file_event(struct ior_replay *rp, struct ior_rproc *pr,
+						const struct rp_sc *sc, const struct ior_event *ev,
+						struct ior_revent *re)
 {
 	struct rp_file f, f2;
 	int err = resolve_event(rp, pr, sc, ev, &f, &f2);
