@@ -107,12 +107,18 @@ static int proc_publish(struct ior_procs *ps, struct ior_rproc *pr)
 	return 0;
 }
 
+/* Before t goes or changes its tid: the recent lookups find it by its tid. */
+static void task_forget(struct ior_procs *ps, const struct ior_rtask *t)
+{
+	if (ps->recent[t->tid % IOR_PROCS_RECENT] == t)
+		ps->recent[t->tid % IOR_PROCS_RECENT] = NULL;
+}
+
 static void task_free(struct ior_procs *ps, struct ior_rtask *t)
 {
 	if (!t)
 		return;
-	if (ps->last == t)
-		ps->last = NULL;
+	task_forget(ps, t);
 	proc_put(ps, t->proc);
 	free(t);
 }
@@ -193,7 +199,8 @@ struct ior_rtask *ior_procs__task_lookup(struct ior_procs *ps, uint32_t pid, uin
 		pr = proc_get(ps, pid);
 		t = pr ? task_add(ps, tid, pr, 0) : NULL;
 	}
-	ps->last = t;
+	if (t)
+		ps->recent[tid % IOR_PROCS_RECENT] = t;
 	return t;
 }
 
@@ -285,6 +292,7 @@ static struct ior_rtask *exec_task(struct ior_procs *ps, const struct ior_proc *
 		return NULL;
 	}
 	task_free(ps, stale_leader);
+	task_forget(ps, t);
 	t->tid = p->tid;
 	return t;
 }

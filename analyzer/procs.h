@@ -63,12 +63,15 @@ struct ior_rtask {
 	const char *comm_str;
 };
 
+/* Tasks of recent lookups, by the low bits of the tid: a few threads take turns. */
+#define IOR_PROCS_RECENT 8
+
 struct ior_procs {
 	struct ior_imap tasks; /* tid -> struct ior_rtask * */
 	struct ior_imap procs; /* pid -> struct ior_rproc * (live thread groups) */
 	struct ior_ofpool pool;
 	uint64_t unseen;	/* processes first met in an event */
-	struct ior_rtask *last; /* the task of the previous lookup: threads come in runs */
+	struct ior_rtask *recent[IOR_PROCS_RECENT];
 };
 
 void ior_procs__init(struct ior_procs *ps);
@@ -78,12 +81,12 @@ struct ior_rtask *ior_procs__task_lookup(struct ior_procs *ps, uint32_t pid, uin
 
 /*
  * The task tid of process pid, created (with its process) when unknown; NULL on ENOMEM.
- * Inline: the task of the previous lookup is the answer most of the time.
+ * Inline: the task of a recent lookup is the answer most of the time.
  */
 static inline struct ior_rtask *ior_procs__task(struct ior_procs *ps, uint32_t pid,
 						 uint32_t tid)
 {
-	struct ior_rtask *t = ps->last;
+	struct ior_rtask *t = ps->recent[tid % IOR_PROCS_RECENT];
 
 	if (t && t->tid == tid && t->proc->pid == pid && !t->proc->dead)
 		return t;

@@ -754,6 +754,31 @@ START_TEST(test_exec_multithreaded)
 }
 END_TEST
 
+/*
+ * The replay finds the tasks of recent events by their tid: a task that execs (and so
+ * changes its tid) and then exits must not be found under its old tid afterwards.
+ */
+START_TEST(test_exec_then_exit_forgets_task)
+{
+	size_t a, b;
+
+	base_proc();
+	FORK(100, 100, 100, 101, CL_PTHREAD);
+	EV("open", .tid = 101, .path = "/thr", .ret = 3);
+	EXIT(100, 100, false);
+	EXEC(100, 101, "img");
+	a = EV("read", .tid = 100, .fd = 3, .ret = 1);
+	EXIT(100, 100, true);
+	b = EV("read", .pid = 109, .tid = 109, .fd = 3, .ret = 1); /* 101's slot, if any */
+	EV("read", .pid = 101, .tid = 101, .fd = 3, .ret = 1);
+	play();
+	RES(a, "/thr");
+	RAW(b, "fd:3");
+	ck_assert_str_eq(T.got[a].comm, "img");
+	ck_assert_uint_eq(T.st.procs_unseen, 2);
+}
+END_TEST
+
 /* ---- fork, threads, CLONE_FILES, pid reuse --------------------------------------------- */
 
 START_TEST(test_fork_copies)
@@ -1271,6 +1296,7 @@ Suite *replay_suite(void)
 	tcase_add_test(tc, test_close_range_all);
 	tcase_add_test(tc, test_exec_cloexec);
 	tcase_add_test(tc, test_exec_multithreaded);
+	tcase_add_test(tc, test_exec_then_exit_forgets_task);
 	tcase_add_test(tc, test_fork_copies);
 	tcase_add_test(tc, test_clone_files_fs_shared);
 	tcase_add_test(tc, test_close_range_unshare);
