@@ -135,6 +135,7 @@ static struct ior_rtask *task_add(struct ior_procs *ps, uint32_t tid, struct ior
 	t->tid = tid;
 	t->comm = comm ? comm : pr->comm;
 	t->snap_ns = INT64_MIN;
+	t->last_end = INT64_MAX; /* no event starts after it: no gap */
 	t->proc = pr;
 	if (ior_imap__put(&ps->tasks, tid, t, 0, &old)) {
 		free(t);

@@ -56,7 +56,7 @@ struct ior_rproc {
 struct ior_rtask {
 	uint32_t tid;
 	uint32_t comm;	  /* reader string id, 0 = unknown */
-	int64_t last_end; /* end of this thread's previous event, 0 = none yet */
+	int64_t last_end; /* end of this thread's previous event, INT64_MAX = none yet */
 	int64_t snap_ns;
 	struct ior_rproc *proc;
 	uint32_t comm_seen; /* for the replay: the comm id comm_str was looked up for */

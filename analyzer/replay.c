@@ -895,8 +895,6 @@ static inline void count_event(struct ior_replay *rp, int64_t rel_ns, uint64_t d
 static void fill_basics(struct ior_replay *rp, struct ior_rtask *t, const struct rp_sc *sc,
 			const struct ior_event *ev, struct ior_revent *re)
 {
-	int64_t end = (int64_t)((uint64_t)ev->start_ns + ev->dur_ns);
-
 	if (t->comm != t->comm_seen) {
 		t->comm_str = t->comm ? ior_reader__string(rp->r, t->comm, NULL) : NULL;
 		t->comm_seen = t->comm;
@@ -904,9 +902,8 @@ static void fill_basics(struct ior_replay *rp, struct ior_rtask *t, const struct
 	fill_stateless(rp, sc, ev, re);
 	re->comm = t->comm_str ? t->comm_str : "?";
 	re->comm_id = t->comm_str ? t->comm : 0;
-	re->gap_ns =
-	    t->last_end && ev->start_ns > t->last_end ? (uint64_t)(ev->start_ns - t->last_end) : 0;
-	t->last_end = end ? end : 1;
+	re->gap_ns = ev->start_ns > t->last_end ? (uint64_t)(ev->start_ns - t->last_end) : 0;
+	t->last_end = (int64_t)((uint64_t)ev->start_ns + ev->dur_ns);
 	count_event(rp, re->rel_ns, ev->dur_ns);
 }
 
