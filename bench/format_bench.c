@@ -6,9 +6,10 @@
  * fixed-size requests, 500 paths, exit-ordered events from two CPUs, durations with
  * long tails. Events are generated before the clock starts.
  *
- * Usage: format_bench [EVENTS] [ROUNDS] [LEVEL]. Rounds interleave writing and reading;
- * medians are printed. LEVEL 0, the default, is the writer's default compression
- * (format/zparams.c); others are zstd levels. Targets (issue 2): writer <= 100
+ * Usage: format_bench [EVENTS] [ROUNDS] [LEVEL] [KEEP.ior]. Rounds interleave writing
+ * and reading; medians are printed. LEVEL 0, the default, is the writer's default
+ * compression (format/zparams.c); others are zstd levels. KEEP.ior receives a copy of
+ * the last round's recording. Targets (issue 2): writer <= 100
  * ns/event, reader >= 20 M events/s, <= 10 bytes/event at the default level.
  */
 #include <stdbool.h>
@@ -289,10 +290,26 @@ static int cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A copy of the recording in fd (size bytes) at path, for read_bench and profilers. */
+static int keep_copy(int fd, off_t size, const char *path)
+{
+	char *buf = malloc((size_t)size);
+	FILE *f = buf ? fopen(path, "wb") : NULL;
+	int err = !f || pread(fd, buf, (size_t)size, 0) != size ||
+		  fwrite(buf, 1, (size_t)size, f) != (size_t)size;
+
+	if (f && fclose(f))
+		err = 1;
+	free(buf);
+	return err ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000000;
-	int rounds = argc > 2 ? atoi(argv[2]) : 5, level = argc > 3 ? atoi(argv[3]) : IOR_LEVEL_DEFAULT;
+	int rounds = argc > 2 ? atoi(argv[2]) : 5;
+	int level = argc > 3 ? atoi(argv[3]) : IOR_LEVEL_DEFAULT;
+	const char *keep = argc > 4 ? argv[4] : NULL;
 	double wr[32], rd[32], rr[32], zc[32], zd[32];
 	off_t size = 0;
 
@@ -308,6 +325,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		size = lseek(fd, 0, SEEK_END);
+		if (keep && i == rounds - 1 && keep_copy(fd, size, keep)) {
+			fprintf(stderr, "format_bench: cannot write '%s'\n", keep);
+			return 1;
+		}
 		close(fd);
 	}
 	qsort(wr, (size_t)rounds, sizeof(double), cmp);
