@@ -31,6 +31,7 @@ struct ior_agg {
 	size_t nkeys, keys_cap;
 	uint32_t *slots;             /* hash table of key index + 1 */
 	size_t nslots;
+	unsigned slot_bits;          /* log2(nslots) */
 	size_t last;                 /* index + 1 of the last event's key: runs are common */
 	struct ior_group *last_g;    /* and its group */
 	/*
@@ -97,7 +98,8 @@ struct ior_agg *ior_agg__new(const struct ior_fields *fs, const struct ior_agg_o
 	plan_loads(a);
 	a->strings = ior_intern__new();
 	a->texts = ior_intern__new();
-	a->nslots = 1024;
+	a->slot_bits = 10;
+	a->nslots = (size_t)1 << a->slot_bits;
 	a->slots = calloc(a->nslots, sizeof(*a->slots));
 	if (!a->strings || !a->texts || !a->slots) {
 		ior_agg__free(a);
@@ -222,9 +224,10 @@ revent_keys(struct ior_agg *a, const struct ior_revent *re, uint64_t *k, unsigne
 #define HASH_MUL 0x9e3779b97f4a7c15ULL
 
 /*
- * Each word folded in with a multiply, the whole mixed once: keys have several words.
- * Unrolled whole when n is a constant (ior_agg__add() up to four words); by two when it
- * varies, where a wider unrolling's remainder loop would cost keys of one word more.
+ * Each word folded in with a multiply; slots are taken from the top bits, which the
+ * multiplies mix (home_slot()), so the hash needs no final mixing. Unrolled whole when n
+ * is a constant (ior_agg__add() up to four words); by two when it varies, where a wider
+ * unrolling's remainder loop would cost keys of one word more.
  */
 static inline uint64_t hash_key(const uint64_t *k, unsigned n)
 {
@@ -239,7 +242,13 @@ static inline uint64_t hash_key(const uint64_t *k, unsigned n)
 		for (unsigned i = 0; i < n; i++)
 			h = (h ^ k[i]) * HASH_MUL;
 	}
-	return ior_hash_u64(h);
+	return h;
+}
+
+/* The slot where the probe run of hash h starts, in a table of 2^bits slots. */
+static inline size_t home_slot(uint64_t h, unsigned bits)
+{
+	return (size_t)(h >> (64 - bits));
 }
 
 /* size bytes owned by the aggregation (freed with it); NULL on ENOMEM. */
@@ -329,7 +338,7 @@ static int grow_slots(struct ior_agg *a)
 	if (!slots)
 		return -ENOMEM;
 	for (size_t k = 0; k < a->nkeys; k++) {
-		size_t i = hash_key(a->keys + k * a->nkey, a->nkey) & (n - 1);
+		size_t i = home_slot(hash_key(a->keys + k * a->nkey, a->nkey), a->slot_bits + 1);
 
 		while (slots[i])
 			i = (i + 1) & (n - 1);
@@ -338,6 +347,7 @@ static int grow_slots(struct ior_agg *a)
 	free(a->slots);
 	a->slots = slots;
 	a->nslots = n;
+	a->slot_bits++;
 	return 0;
 }
 
@@ -465,7 +475,7 @@ lookup_group(struct ior_agg *a, const uint64_t *k, size_t *slot, unsigned nkey)
 	*slot = SIZE_MAX;
 	if ((a->nkeys + 1) * 2 > a->nslots && grow_slots(a))
 		return NULL;
-	for (i = hash_key(k, nkey) & (a->nslots - 1); a->slots[i];
+	for (i = home_slot(hash_key(k, nkey), a->slot_bits); a->slots[i];
 	     i = (i + 1) & (a->nslots - 1)) {
 		size_t at = a->slots[i] - 1;
 
