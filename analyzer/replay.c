@@ -985,7 +985,8 @@ static inline void fd_event(struct ior_replay *rp, struct ior_rproc *pr,
 	re->path2 = NULL;
 	re->path2_len = 0;
 	rp->st.fd_events++;
-	rp->st.fd_resolved += o->resolved;
+	if (o->resolved) /* a branch: with an add GCC pairs the counts in a vector register */
+		rp->st.fd_resolved++;
 }
 
 int ior_replay__event(struct ior_replay *rp, const struct ior_event *ev, struct ior_revent *re)
