@@ -137,6 +137,7 @@ static struct ior_rtask *task_add(struct ior_procs *ps, uint32_t tid, struct ior
 	t->snap_ns = INT64_MIN;
 	t->last_end = INT64_MAX; /* no event starts after it: no gap */
 	t->proc = pr;
+	t->pid = pr->pid;
 	if (ior_imap__put(&ps->tasks, tid, t, 0, &old)) {
 		free(t);
 		return NULL;
@@ -321,6 +322,15 @@ int ior_procs__exec(struct ior_procs *ps, const struct ior_proc *p)
 	return 0;
 }
 
+/* pr's last thread exited: tasks whose exit records were lost are stale from now on. */
+static void proc_die(struct ior_procs *ps, struct ior_rproc *pr)
+{
+	pr->dead = true;
+	for (unsigned i = 0; i < IOR_PROCS_RECENT; i++)
+		if (ps->recent[i] && ps->recent[i]->proc == pr)
+			ps->recent[i] = NULL;
+}
+
 int ior_procs__exit(struct ior_procs *ps, const struct ior_proc *p)
 {
 	struct ior_rproc *pr;
@@ -331,7 +341,7 @@ int ior_procs__exit(struct ior_procs *ps, const struct ior_proc *p)
 	if (p->flags & EXIT_GROUP_DEAD) {
 		pr = ior_imap__del(&ps->procs, p->pid);
 		if (pr)
-			pr->dead = true;
+			proc_die(ps, pr);
 		proc_put(ps, pr);
 	}
 	return 0;

@@ -59,11 +59,15 @@ struct ior_rtask {
 	int64_t last_end; /* end of this thread's previous event, INT64_MAX = none yet */
 	int64_t snap_ns;
 	struct ior_rproc *proc;
+	uint32_t pid;	    /* proc's, here for ior_procs__task() */
 	uint32_t comm_seen; /* for the replay: the comm id comm_str was looked up for */
 	const char *comm_str;
 };
 
-/* Tasks of recent lookups, by the low bits of the tid: a few threads take turns. */
+/*
+ * Tasks of recent lookups, by the low bits of the tid: a few threads take turns. Never
+ * a task of a dead process (its exit forgets them): a new one takes its tid.
+ */
 #define IOR_PROCS_RECENT 8
 
 struct ior_procs {
@@ -88,7 +92,7 @@ static inline struct ior_rtask *ior_procs__task(struct ior_procs *ps, uint32_t p
 {
 	struct ior_rtask *t = ps->recent[tid % IOR_PROCS_RECENT];
 
-	if (t && t->tid == tid && t->proc->pid == pid && !t->proc->dead)
+	if (t && t->tid == tid && t->pid == pid)
 		return t;
 	return ior_procs__task_lookup(ps, pid, tid);
 }

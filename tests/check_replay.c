@@ -895,6 +895,7 @@ START_TEST(test_pid_reuse)
 	FORK(100, 100, 300, 300, 0x11);
 	FORK(300, 300, 300, 301, CL_PTHREAD);
 	EV("open", .pid = 300, .path = "/gone", .ret = 5);
+	EV("read", .pid = 300, .tid = 301, .fd = 5, .ret = 1); /* 301 is a recent task */
 	EXIT(300, 300, true); /* 301's own exit record was lost */
 	d = EV("read", .pid = 300, .tid = 301, .fd = 5, .ret = 1);
 	play();
