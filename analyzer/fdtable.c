@@ -84,6 +84,7 @@ struct ior_fdtable *ior_fdtable__clone(const struct ior_fdtable *t)
 		errno = ENOMEM;
 		return NULL;
 	}
+	memcpy(c->low, t->low, sizeof(c->low));
 	for (uint32_t i = 0; i < c->fds.cap; i++)
 		if (c->fds.ents[i].val)
 			ior_ofile__ref(c->fds.ents[i].val);
@@ -110,6 +111,8 @@ int ior_fdtable__install(struct ior_fdtable *t, int32_t fd, struct ior_ofile *f,
 	if (!err)
 		err =
 		    ior_imap__put(&t->fds, (uint32_t)fd, f, cloexec ? IOR_FD_CLOEXEC_TAG : 0, &old);
+	if (!err && fd < IOR_FD_LOW)
+		t->low[fd] = f;
 	if (err)
 		ior_ofile__put(pool, f);
 	else if (old)
@@ -123,6 +126,8 @@ int ior_fdtable__close(struct ior_fdtable *t, int32_t fd, struct ior_ofpool *poo
 
 	if (!f)
 		return -EBADF;
+	if (fd < IOR_FD_LOW)
+		t->low[fd] = NULL;
 	ior_ofile__put(pool, f);
 	return 0;
 }
@@ -140,6 +145,7 @@ int ior_fdtable__set_cloexec(struct ior_fdtable *t, int32_t fd, bool on)
 struct range_ctx {
 	uint32_t lo, hi;
 	bool cloexec_only, exec;
+	struct ior_fdtable *t;
 	struct ior_ofpool *pool;
 };
 
@@ -157,13 +163,16 @@ static int range_drop(struct ior_imap_ent *e, void *arg)
 		return 0;
 	}
 	ior_ofile__put(c->pool, e->val);
+	if (e->key < IOR_FD_LOW)
+		c->t->low[e->key] = NULL;
 	return 1;
 }
 
 void ior_fdtable__close_range(struct ior_fdtable *t, uint32_t lo, uint32_t hi, bool cloexec_only,
 			      struct ior_ofpool *pool)
 {
-	struct range_ctx c = {.lo = lo, .hi = hi, .cloexec_only = cloexec_only, .pool = pool};
+	struct range_ctx c = {
+	    .lo = lo, .hi = hi, .cloexec_only = cloexec_only, .t = t, .pool = pool};
 
 	if (lo > hi)
 		return;
@@ -172,7 +181,7 @@ void ior_fdtable__close_range(struct ior_fdtable *t, uint32_t lo, uint32_t hi, b
 
 void ior_fdtable__exec(struct ior_fdtable *t, struct ior_ofpool *pool)
 {
-	struct range_ctx c = {.exec = true, .pool = pool};
+	struct range_ctx c = {.exec = true, .t = t, .pool = pool};
 
 	ior_imap__filter(&t->fds, range_drop, &c);
 }

@@ -51,9 +51,13 @@ static inline struct ior_ofile *ior_ofile__ref(struct ior_ofile *f)
 /* Drop one reference; the last one returns f to the pool. */
 void ior_ofile__put(struct ior_ofpool *pool, struct ior_ofile *f);
 
+/* fds below this are also found without a hash: most programs' fds are small */
+#define IOR_FD_LOW 64
+
 struct ior_fdtable {
 	uint32_t refs;
 	struct ior_imap fds; /* fd -> struct ior_ofile *; tag bit 0: close-on-exec */
+	struct ior_ofile *low[IOR_FD_LOW]; /* fds' values for fd < IOR_FD_LOW, else NULL */
 };
 
 #define IOR_FD_CLOEXEC_TAG 1u
@@ -72,7 +76,11 @@ void ior_fdtable__put(struct ior_fdtable *t, struct ior_ofpool *pool);
 static inline struct ior_ofile *ior_fdtable__lookup(const struct ior_fdtable *t, int32_t fd,
 						     bool *cloexec)
 {
-	struct ior_imap_ent *e = fd < 0 ? NULL : ior_imap__find(&t->fds, (uint32_t)fd);
+	struct ior_imap_ent *e;
+
+	if (!cloexec && (uint32_t)fd < IOR_FD_LOW)
+		return t->low[fd];
+	e = fd < 0 ? NULL : ior_imap__find(&t->fds, (uint32_t)fd);
 
 	if (cloexec)
 		*cloexec = e && (e->tag & IOR_FD_CLOEXEC_TAG);

@@ -12,11 +12,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "analyzer/fdtable.h"
 #include "analyzer/imap.h"
 #include "analyzer/pathnorm.h"
 #include "analyzer/replay.h"
 #include "analyzer/vmaps.h"
 #include "common/syscalls.h"
+#include "t_recording.h"
 
 #define AT_CWD (-100)
 #define T_START 5000000000LL
@@ -1226,6 +1228,60 @@ START_TEST(test_imap_model)
 }
 END_TEST
 
+/* An fd table answers the same below IOR_FD_LOW, where it needs no hash, as above it. */
+static void expect_same_fds(const struct ior_fdtable *t)
+{
+	for (int32_t fd = -1; fd < 2 * IOR_FD_LOW; fd++) {
+		bool cloexec;
+		struct ior_ofile *f = ior_fdtable__lookup(t, fd, &cloexec);
+
+		ck_assert_msg(ior_fdtable__lookup(t, fd, NULL) == f, "fd %d", fd);
+	}
+}
+
+START_TEST(test_fdtable_low_fds)
+{
+	struct ior_ofpool pool = {0};
+	struct ior_fdtable *t = ior_fdtable__new(), *c = NULL;
+	uint64_t st = 1;
+
+	ck_assert_ptr_nonnull(t);
+	for (int i = 0; i < 20000; i++) {
+		uint64_t r = t_rand(&st);
+		int32_t fd = (int32_t)((r >> 8) % (2 * IOR_FD_LOW));
+
+		switch (r % 8) {
+		case 0:
+		case 1:
+		case 2:
+			ck_assert_int_eq(ior_fdtable__install(t, fd, ior_ofpool__get(&pool), r & 64,
+							      &pool),
+					 0);
+			break;
+		case 3:
+		case 4: ior_fdtable__close(t, fd, &pool); break;
+		case 5: ior_fdtable__set_cloexec(t, fd, r & 64); break;
+		case 6:
+			ior_fdtable__close_range(t, (uint32_t)fd, (uint32_t)fd + (r >> 40) % 16,
+						 r & 64, &pool);
+			break;
+		default: /* a fork, then an exec of the parent */
+			ior_fdtable__put(c, &pool);
+			c = ior_fdtable__clone(t);
+			ck_assert_ptr_nonnull(c);
+			ior_fdtable__exec(t, &pool);
+			expect_same_fds(c);
+			break;
+		}
+		expect_same_fds(t);
+	}
+	ior_fdtable__put(c, &pool);
+	ior_fdtable__put(t, &pool);
+	ck_assert_uint_eq(pool.live, 0);
+	ior_ofpool__free(&pool);
+}
+END_TEST
+
 START_TEST(test_imap_filter_each_once)
 {
 	struct ior_imap m = IOR_IMAP_INIT;
@@ -1314,6 +1370,7 @@ Suite *replay_suite(void)
 	tcase_add_test(blocks, test_path_is_norm);
 	tcase_add_test(blocks, test_imap_model);
 	tcase_add_test(blocks, test_imap_filter_each_once);
+	tcase_add_test(blocks, test_fdtable_low_fds);
 	tcase_add_test(blocks, test_vmaps_cuts);
 	suite_add_tcase(s, blocks);
 	return s;
