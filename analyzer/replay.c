@@ -309,19 +309,28 @@ static void name_file(const struct ior_replay *rp, uint32_t name, struct rp_file
 }
 
 /*
- * The file behind fd in pr: its name, or "fd:N" (in buf) when the replay does not know
- * the fd. count: this is the event's file, so it counts in the fd statistics (an fd the
- * kernel rejected with EBADF names nothing and does not count against the replay).
+ * The event's file counts in the fd statistics. A branch, not an add of the test: with
+ * the add GCC pairs the two counts in a vector register, at more instructions.
  */
-static void file_of_fd(struct ior_replay *rp, struct ior_rproc *pr, int32_t fd, int64_t ret,
-		       char *buf, struct rp_file *out, bool count)
+static inline void count_fd_file(struct ior_replay *rp, bool resolved)
 {
-	struct ior_ofile *f;
+	rp->st.fd_events++;
+	if (resolved)
+		rp->st.fd_resolved++;
+}
 
+/*
+ * The file behind fd, whose open file f (NULL: unknown) is looked up: its name, or
+ * "fd:N" (in buf) when the replay does not know the fd. count: this is the event's
+ * file, so it counts in the fd statistics (an fd the kernel rejected with EBADF names
+ * nothing and does not count against the replay).
+ */
+static void name_fd_file(struct ior_replay *rp, const struct ior_ofile *f, int32_t fd,
+			 int64_t ret, char *buf, struct rp_file *out, bool count)
+{
 	memset(out, 0, sizeof(*out));
 	if (fd < 0)
 		return;
-	f = ior_fdtable__lookup(pr->files, fd, NULL);
 	if (f && f->name) {
 		out->s = f->name_str;
 		out->len = f->name_len;
@@ -333,10 +342,15 @@ static void file_of_fd(struct ior_replay *rp, struct ior_rproc *pr, int32_t fd, 
 		out->s = buf;
 		out->kind = f ? f->kind : IOR_FD_KIND_UNKNOWN;
 	}
-	if (count && (f || ret != -K_EBADF)) {
-		rp->st.fd_events++;
-		rp->st.fd_resolved += out->resolved;
-	}
+	if (count && (f || ret != -K_EBADF))
+		count_fd_file(rp, out->resolved);
+}
+
+/* name_fd_file() of fd in pr. */
+static void file_of_fd(struct ior_replay *rp, struct ior_rproc *pr, int32_t fd, int64_t ret,
+		       char *buf, struct rp_file *out, bool count)
+{
+	name_fd_file(rp, ior_fdtable__lookup(pr->files, fd, NULL), fd, ret, buf, out, count);
 }
 
 /* The directory a relative path starts from (cwd or dirfd), or NULL when unknown. */
@@ -963,7 +977,7 @@ static __attribute__((noinline)) int file_event(struct ior_replay *rp, struct io
 
 /*
  * The fast path: the file of an event that names it by ev.fd and changes nothing, when
- * the replay knows that fd (file_of_fd() without its calls and copies).
+ * the replay knows that fd (name_fd_file() without its copies).
  */
 static inline void fd_event(struct ior_replay *rp, struct ior_rproc *pr,
 			    const struct ior_event *ev, struct ior_revent *re)
@@ -972,7 +986,7 @@ static inline void fd_event(struct ior_replay *rp, struct ior_rproc *pr,
 	struct rp_file f;
 
 	if (!o || !o->name) {
-		file_of_fd(rp, pr, ev->fd, ev->ret, rp->fdname, &f, true);
+		name_fd_file(rp, o, ev->fd, ev->ret, rp->fdname, &f, true);
 		set_files(re, &f, &no_file);
 		return;
 	}
@@ -984,9 +998,7 @@ static inline void fd_event(struct ior_replay *rp, struct ior_rproc *pr,
 	re->resolved = o->resolved;
 	re->path2 = NULL;
 	re->path2_len = 0;
-	rp->st.fd_events++;
-	if (o->resolved) /* a branch: with an add GCC pairs the counts in a vector register */
-		rp->st.fd_resolved++;
+	count_fd_file(rp, o->resolved);
 }
 
 int ior_replay__event(struct ior_replay *rp, const struct ior_event *ev, struct ior_revent *re)

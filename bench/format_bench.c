@@ -9,8 +9,8 @@
  * Usage: format_bench [EVENTS] [ROUNDS] [LEVEL] [KEEP.ior]. Rounds interleave writing
  * and reading; medians are printed. LEVEL 0, the default, is the writer's default
  * compression (format/zparams.c); others are zstd levels. KEEP.ior receives a copy of
- * the last round's recording. Targets (issue 2): writer <= 100
- * ns/event, reader >= 20 M events/s, <= 10 bytes/event at the default level.
+ * the last round's recording. Targets (issue 2): writer <= 100 ns/event, reader >= 20 M
+ * events/s, <= 10 bytes/event at the default level.
  */
 #include <stdbool.h>
 #include <stdio.h>
