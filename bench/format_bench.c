@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "format/internal.h"
 #include "format/ior_format.h"
 #include "format/zparams.h"
 
@@ -236,40 +237,79 @@ static int read_round(int fd, size_t n, bool runs, double *meps)
 	return 0;
 }
 
+static uint32_t rd32(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * The recording's zstd frames decompressed one after the other into raw; their sizes
+ * in len[], *nframes of them (skippable frames skipped). Returns raw's length or 0.
+ */
+static size_t frames_raw(const uint8_t *file, size_t size, uint8_t *raw, size_t raw_cap,
+			 size_t *len, size_t max_frames, size_t *nframes)
+{
+	size_t pos = 16, raw_len = 0; /* past the magic frame */
+
+	*nframes = 0;
+	while (pos < size && *nframes < max_frames) {
+		size_t fsize = ZSTD_findFrameCompressedSize(file + pos, size - pos), n;
+
+		if (ZSTD_isError(fsize))
+			return 0;
+		if ((rd32(file + pos) & 0xfffffff0u) != 0x184d2a50u) { /* not skippable */
+			n = ZSTD_decompress(raw + raw_len, raw_cap - raw_len, file + pos, fsize);
+			if (ZSTD_isError(n))
+				return 0;
+			len[(*nframes)++] = n;
+			raw_len += n;
+		}
+		pos += fsize;
+	}
+	return raw_len;
+}
+
 /*
  * The floor in the same run: zstd alone compressing and decompressing the very bytes
- * the writer produced (all frames' content), at the same level, in 128 KiB steps.
+ * the writer produced, frame by frame as the writer framed them, fed in 128 KiB steps
+ * (the writer's staging buffer), with the same parameters.
  */
 static int zstd_floor(int fd, size_t n, int level, double *c_ns, double *d_ns)
 {
+	enum { MAX_FRAMES = 4096, STEP = 128 << 10 };
 	off_t size = lseek(fd, 0, SEEK_END);
 	uint8_t *file = malloc((size_t)size), *raw, *z;
-	size_t raw_cap = (size_t)size * 8 + (1 << 20), raw_len, zlen;
+	size_t raw_cap = (size_t)size * 8 + (1 << 20), raw_len, zlen, nframes;
+	static size_t len[MAX_FRAMES];
 	ZSTD_CCtx *cc = ZSTD_createCCtx();
 	double t0;
 
 	raw = malloc(raw_cap);
 	if (!file || !raw || pread(fd, file, (size_t)size, 0) != size)
 		return -1;
-	raw_len = ZSTD_decompress(raw, raw_cap, file + 16, (size_t)size - 16);
-	if (ZSTD_isError(raw_len))
+	raw_len = frames_raw(file, (size_t)size, raw, raw_cap, len, MAX_FRAMES, &nframes);
+	if (!raw_len || nframes == MAX_FRAMES)
 		return -1;
-	z = malloc(ZSTD_compressBound(raw_len));
-	if (ior_zstd_params(cc, level))
+	z = malloc(ZSTD_compressBound(raw_len) + nframes * 64);
+	if (ior_zstd_params(cc, level, IOR_CHUNK_DEFAULT))
 		return -1;
 	t0 = now();
-	ZSTD_outBuffer out = { z, ZSTD_compressBound(raw_len), 0 };
-	for (size_t pos = 0; pos < raw_len; pos += 128 << 10) {
-		ZSTD_inBuffer in = { raw + pos, raw_len - pos < (128 << 10) ? raw_len - pos : 128 << 10,
-				     0 };
+	ZSTD_outBuffer out = { z, ZSTD_compressBound(raw_len) + nframes * 64, 0 };
+	const uint8_t *frame = raw;
 
-		while (in.pos < in.size)
-			ZSTD_compressStream2(cc, &out, &in, ZSTD_e_continue);
+	for (size_t f = 0; f < nframes; frame += len[f++]) {
+		for (size_t pos = 0; pos < len[f]; pos += STEP) {
+			ZSTD_inBuffer in = { frame + pos, len[f] - pos < STEP ? len[f] - pos : STEP,
+					     0 };
+
+			while (in.pos < in.size)
+				ZSTD_compressStream2(cc, &out, &in, ZSTD_e_continue);
+		}
+		ZSTD_inBuffer end = { NULL, 0, 0 };
+
+		while (ZSTD_compressStream2(cc, &out, &end, ZSTD_e_end))
+			;
 	}
-	ZSTD_inBuffer end = { NULL, 0, 0 };
-
-	while (ZSTD_compressStream2(cc, &out, &end, ZSTD_e_end))
-		;
 	*c_ns = (now() - t0) * 1e9 / (double)n;
 	zlen = out.pos;
 	t0 = now();

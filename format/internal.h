@@ -23,6 +23,8 @@
 #define IOR_CHUNK_DEFAULT (4u << 20)
 /* Largest zstd window a reader accepts (16 MiB); writers use levels <= 19 (window <= 8 MiB). */
 #define IOR_WINDOW_LOG_MAX 24
+/* Largest window a writer uses (SPEC.md 2.3 rule 4: 8 MiB). */
+#define IOR_WINDOW_LOG_WRITE 23
 #define IOR_LEVEL_MAX 19
 
 /* An index frame bigger than this is not buffered (it is skipped like any other). */

@@ -603,7 +603,7 @@ static int writer_init(struct ior_writer *w, const struct ior_writer_opts *opts)
 		return -ENOMEM;
 	if (grow(&w->str_seen, &w->str_seen_cap, 1024, sizeof(uint64_t)))
 		return -ENOMEM;
-	return ior_zstd_params(w->cctx, opts ? opts->level : IOR_LEVEL_DEFAULT);
+	return ior_zstd_params(w->cctx, opts ? opts->level : IOR_LEVEL_DEFAULT, w->chunk_bytes);
 }
 
 struct ior_writer *ior_writer__open(int fd, const struct ior_header *hdr,

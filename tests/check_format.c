@@ -918,6 +918,57 @@ START_TEST(test_salvage)
 }
 END_TEST
 
+/* The zstd window a frame header at p declares (RFC 8878 3.1.1.1.2). */
+static uint64_t frame_window(const uint8_t *p)
+{
+	uint8_t fhd = p[4], wd = p[5];
+	uint64_t base;
+
+	ck_assert_msg(!(fhd & 0x20), "a chunk frame declares its size: single segment");
+	base = 1ull << (10 + (wd >> 3));
+	return base + base / 8 * (wd & 7);
+}
+
+/*
+ * Every chunk fits the compressor's window (format/zparams.c): a streaming zstd keeps
+ * window + 128 KiB of input, and a chunk larger than that wraps it, which made zstd's
+ * matching ~20 % slower. And no window is larger than SPEC.md's 8 MiB.
+ */
+START_TEST(test_window_covers_chunk)
+{
+	struct t_script s;
+	int fd = memfd_create("window", 0);
+	size_t len, pos = IOR_MAGIC_LEN, chunks = 0;
+	uint8_t *buf, *raw = malloc(IOR_CHUNK_MAX);
+
+	ck_assert_int_eq(t_write_synthetic(fd, &s, 700000, false, NULL, 5), 0);
+	t_script_free(&s);
+	buf = t_slurp(fd, &len);
+	pos += ZSTD_findFrameCompressedSize(buf + pos, len - pos); /* the header, in one call */
+	while (pos < len) {
+		size_t fsize = ZSTD_findFrameCompressedSize(buf + pos, len - pos), n;
+
+		ck_assert(!ZSTD_isError(fsize));
+		if ((ior_get_le32(buf + pos) & 0xfffffff0u) != IOR_SKIP_MAGIC_MIN) {
+			uint64_t window = frame_window(buf + pos);
+
+			n = ZSTD_decompress(raw, IOR_CHUNK_MAX, buf + pos, fsize);
+			ck_assert(!ZSTD_isError(n));
+			ck_assert_uint_le(window, 8u << 20);
+			ck_assert_msg(n <= window + (128u << 10),
+				      "frame at %zu: %zu bytes in a window of %llu", pos, n,
+				      (unsigned long long)window);
+			chunks += n >= IOR_CHUNK_DEFAULT;
+		}
+		pos += fsize;
+	}
+	ck_assert_uint_ge(chunks, 1); /* a full-sized chunk was checked */
+	free(raw);
+	free(buf);
+	close(fd);
+}
+END_TEST
+
 /* Only a cleanly closed recording ends with its index; cut ones and pipes do not. */
 START_TEST(test_ends_with_index)
 {
@@ -1193,6 +1244,7 @@ Suite *format_suite(void)
 	tcase_add_loop_test(tc, test_random_damage, 0, 4);
 	tcase_add_loop_test(tc, test_zero_tail, 0, 4);
 	tcase_add_loop_test(tc, test_salvage, 0, 4);
+	tcase_add_test(tc, test_window_covers_chunk);
 	tcase_add_test(tc, test_ends_with_index);
 	tcase_add_test(tc, test_not_ior);
 	tcase_add_test(tc, test_other_major);
