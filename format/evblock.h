@@ -62,7 +62,12 @@ enum evb_shape {
 struct evb_encoder {
 	uint8_t *buf[EVB_NSTREAMS];
 	uint8_t *end[EVB_NSTREAMS];
-	uint32_t n; /* events in the pending block */
+	uint32_t n;       /* events in the pending block */
+	bool can_pdep;    /* evb_walk_best() is the pext walk: pdep is fast here */
+	bool branch_free; /* the pending block is encoded without branches on values */
+	/* by the leading zeros of v < 2^56: its LEB128 length and continuation bits */
+	uint8_t leb_len[65];
+	uint64_t leb_cont[65];
 };
 
 /* 0 or -ENOMEM; the buffers are sized once for a full block. */

@@ -728,6 +728,91 @@ START_TEST(test_block_walks_agree)
 }
 END_TEST
 
+/* ---- event blocks: both encoders write the same bytes ------------------------------ */
+
+/* A random event of a random shape, values of every length (some over 2^56). */
+static void random_event(struct ior_event *ev, uint64_t *x)
+{
+	unsigned r = (unsigned)t_rand(x);
+
+	*ev = (struct ior_event){ .start_ns = (int64_t)rnd_value(x) - (r & 1 ? 1000 : 0),
+				  .dur_ns = rnd_value(x),
+				  .nr = (uint32_t)(t_rand(x) % 500),
+				  .ret = r & 2 ? -(int64_t)(t_rand(x) % 200) : (int64_t)rnd_value(x),
+				  .fd = r & 4 ? IOR_FD_NONE : (int32_t)(t_rand(x) % 70) - 3,
+				  .fd2 = IOR_FD_NONE };
+	if (r & 8)
+		ev->bytes = r & 16 && ev->ret > 0 ? (uint64_t)ev->ret : rnd_value(x);
+	if (r & 32)
+		ev->aux = rnd_value(x);
+	if (r & 64)
+		ev->flags = rnd_value(x);
+	if (r & 128)
+		ev->path = (uint32_t)rnd_value(x);
+	if ((r >> 8) % 16 == 0) { /* ext values: rare */
+		ev->path2 = (uint32_t)(t_rand(x) % 1000);
+		ev->fd2 = (int32_t)(t_rand(x) % 64) - 1;
+		ev->str_flags = (uint32_t)(t_rand(x) % 4);
+	}
+}
+
+/*
+ * The branch-free encoder (where pdep is fast) and the general one write the very same
+ * bytes for every kind of event, and a block of events that change shape often is
+ * followed by one encoded branch-free, one of a steady shape by one encoded in general.
+ */
+START_TEST(test_block_encodings_agree)
+{
+	static uint8_t out_a[EVB_MAX_EVENTS * EVB_EVENT_MAX + 256];
+	static uint8_t out_b[sizeof(out_a)];
+	static struct ior_event ev[EVB_MAX_EVENTS];
+	struct evb_encoder a, b;
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+
+	ck_assert_int_eq(evb_encoder__init(&a), 0);
+	ck_assert_int_eq(evb_encoder__init(&b), 0);
+	if (!b.can_pdep) {
+		fprintf(stderr, "test_block_encodings_agree: skipped, no fast pdep on this processor\n");
+		goto out;
+	}
+	for (unsigned round = 0; round < 400; round++) {
+		unsigned n = 1 + (unsigned)(t_rand(&x) % EVB_MAX_EVENTS);
+		int64_t prev = (int64_t)t_rand(&x);
+		size_t len;
+
+		for (unsigned i = 0; i < n; i++) {
+			uint32_t thread = (uint32_t)rnd_value(&x);
+
+			random_event(&ev[i], &x);
+			a.branch_free = false;
+			b.branch_free = true;
+			evb_encoder__add(&a, &ev[i], thread, prev);
+			evb_encoder__add(&b, &ev[i], thread, prev);
+			prev = ev[i].start_ns;
+		}
+		len = (size_t)(evb_encoder__emit(&a, out_a) - out_a);
+		ck_assert_uint_eq((size_t)(evb_encoder__emit(&b, out_b) - out_b), len);
+		ck_assert_msg(!memcmp(out_a, out_b, len), "round %u: the encodings differ", round);
+	}
+	/* the choice for the next block: one pair in eight is looked at */
+	for (unsigned i = 0; i < EVB_MAX_EVENTS; i++) {
+		random_event(&ev[i], &x);
+		ev[i].fd = i % 2 ? IOR_FD_NONE : 3;
+		evb_encoder__add(&a, &ev[i], 1, 0);
+	}
+	evb_encoder__emit(&a, out_a);
+	ck_assert(a.branch_free);
+	for (unsigned i = 0; i < EVB_MAX_EVENTS; i++)
+		evb_encoder__add(&a, &(struct ior_event){ .fd = 3, .fd2 = IOR_FD_NONE, .ret = 4 },
+				 1, 0);
+	evb_encoder__emit(&a, out_a);
+	ck_assert(!a.branch_free);
+out:
+	evb_encoder__free(&a);
+	evb_encoder__free(&b);
+}
+END_TEST
+
 /*
  * Through the parser: a block whose skipped fd stream is short is decoded whole, and the
  * good event it still gives has its skipped fd at the default, as unskipped blocks do.
@@ -1239,6 +1324,7 @@ Suite *format_suite(void)
 	tcase_add_loop_test(tc, test_block_malformed_skipping, 0,
 			    (int)(sizeof(block_cases) / sizeof(block_cases[0])));
 	tcase_add_test(tc, test_block_walks_agree);
+	tcase_add_test(tc, test_block_encodings_agree);
 	tcase_add_test(tc, test_block_skipping_fallback_masks);
 	tcase_add_loop_test(tc, test_truncation_every_offset, 0, 4);
 	tcase_add_loop_test(tc, test_random_damage, 0, 4);
