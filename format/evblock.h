@@ -17,7 +17,12 @@
 
 #include "format/ior_format.h"
 
-#define EVB_MAX_EVENTS 1024u
+/*
+ * 2048 rather than 1024: zstd finds a little more in longer streams (writer -1.7 %
+ * instructions on a real recording, -1.9 % on format_bench's, files 0.3-0.9 % smaller),
+ * while a block's streams (~30 KiB) still fit the L1 cache.
+ */
+#define EVB_MAX_EVENTS 2048u
 /* Events decoded at a time: their records (10 KiB) stay in the L1 cache between streams. */
 #define EVB_STEP 128u
 /*
