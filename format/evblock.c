@@ -131,7 +131,7 @@ typedef uint64_t __attribute__((aligned(1))) evb_u64_unaligned;
 static inline __attribute__((always_inline)) PDEP_ATTR size_t
 put_var8(const struct evb_encoder *e, uint8_t *p, uint64_t v)
 {
-	unsigned lz = (unsigned)_lzcnt_u64(v);
+	size_t lz = (size_t)_lzcnt_u64(v);
 
 	*(evb_u64_unaligned *)p = _pdep_u64(v, 0x7f7f7f7f7f7f7f7fULL) | e->leb_cont[lz];
 	return e->leb_len[lz];
