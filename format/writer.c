@@ -321,8 +321,9 @@ static uint32_t thread_id(struct ior_writer *w, uint64_t key)
 	return (uint32_t)*slot;
 }
 
-/* The thread id of (pid, tid), defined in this chunk. Returns 0 on error. */
-static uint32_t define_thread(struct ior_writer *w, uint32_t pid, uint32_t tid)
+/* define_thread() when (pid, tid) is not cached or not yet defined in this chunk. */
+static __attribute__((noinline)) uint32_t define_thread_slow(struct ior_writer *w, uint32_t pid,
+							     uint32_t tid)
 {
 	uint64_t key = (uint64_t)pid << 32 | tid;
 	struct thr_cache_entry *c = &w->thr_cache[tid % THR_CACHE];
@@ -348,6 +349,19 @@ static uint32_t define_thread(struct ior_writer *w, uint32_t pid, uint32_t tid)
 		w->thr_seen[id] = w->seq + 1;
 	}
 	return id;
+}
+
+/*
+ * The thread id of (pid, tid), defined in this chunk. Returns 0 on error. Inline, and
+ * most events only find their thread in the cache, defined already: it runs per event.
+ */
+static inline uint32_t define_thread(struct ior_writer *w, uint32_t pid, uint32_t tid)
+{
+	const struct thr_cache_entry *c = &w->thr_cache[tid % THR_CACHE];
+
+	if (c->key == ((uint64_t)pid << 32 | tid) && c->id && w->thr_seen[c->id] == w->seq + 1)
+		return c->id;
+	return define_thread_slow(w, pid, tid);
 }
 
 static void note_time(struct ior_writer *w, int64_t t)
