@@ -800,6 +800,8 @@ static size_t walked_values(struct evb_decoder *d, struct ior_event *ev, size_t 
 	if (d->walk == EVB_WALK_PEXT)
 		return d->skip >> EVB_THREAD & 1 ? pext_without_thread(d->s, ev, n, t)
 						 : pext_with_thread(d->s, ev, n, t);
+#else
+	(void)d, (void)ev, (void)n, (void)t;
 #endif
 	return 0;
 }
