@@ -237,11 +237,6 @@ static int read_round(int fd, size_t n, bool runs, double *meps)
 	return 0;
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /*
  * The recording's zstd frames decompressed one after the other into raw; their sizes
  * in len[], *nframes of them (skippable frames skipped). Returns raw's length or 0.
@@ -249,7 +244,7 @@ static uint32_t rd32(const uint8_t *p)
 static size_t frames_raw(const uint8_t *file, size_t size, uint8_t *raw, size_t raw_cap,
 			 size_t *len, size_t max_frames, size_t *nframes)
 {
-	size_t pos = 16, raw_len = 0; /* past the magic frame */
+	size_t pos = IOR_MAGIC_LEN, raw_len = 0;
 
 	*nframes = 0;
 	while (pos < size && *nframes < max_frames) {
@@ -257,7 +252,7 @@ static size_t frames_raw(const uint8_t *file, size_t size, uint8_t *raw, size_t 
 
 		if (ZSTD_isError(fsize))
 			return 0;
-		if ((rd32(file + pos) & 0xfffffff0u) != 0x184d2a50u) { /* not skippable */
+		if ((ior_get_le32(file + pos) & 0xfffffff0u) != IOR_SKIP_MAGIC_MIN) {
 			n = ZSTD_decompress(raw + raw_len, raw_cap - raw_len, file + pos, fsize);
 			if (ZSTD_isError(n))
 				return 0;

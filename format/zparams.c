@@ -5,15 +5,6 @@
 #include "format/zparams.h"
 
 /*
- * Why the default is not a plain level: zstd's time on our event blocks goes with the
- * number of matches it finds, not with the bytes (most bytes are times and durations,
- * coded as literals). Level -1 (fast, one step of acceleration) with matches of at
- * least five bytes finds fewer, longer ones than level 1: on a real recording it
- * decompresses ~29 % faster and compresses ~9 % faster, for 2 % more bytes; on
- * format_bench's synthetic stream 9.98 bytes/event instead of 9.69, decompression
- * ~15-35 % faster, compression about the same (BENCHMARKS.md, "zstd's parameters").
- */
-/*
  * The smallest window that holds a whole frame, up to 8 MiB. Why not zstd's default
  * for the level (512 KiB at level -1): a streaming compressor keeps the window in a
  * ring of window + 128 KiB, and once a 4 MiB frame has wrapped it, every block is
@@ -30,6 +21,15 @@ static int window_log(size_t frame_bytes)
 	return log;
 }
 
+/*
+ * Why the default is not a plain level: zstd's time on our event blocks goes with the
+ * number of matches it finds, not with the bytes (most bytes are times and durations,
+ * coded as literals). Level -1 (fast, one step of acceleration) with matches of at
+ * least five bytes finds fewer, longer ones than level 1: on a real recording it
+ * decompresses ~29 % faster and compresses ~9 % faster, for 2 % more bytes; on
+ * format_bench's synthetic stream 9.98 bytes/event instead of 9.69, decompression
+ * ~15-35 % faster, compression about the same (BENCHMARKS.md, "zstd's parameters").
+ */
 int ior_zstd_params(ZSTD_CCtx *cc, int level, size_t frame_bytes)
 {
 	size_t rc;
