@@ -220,7 +220,9 @@ size_t evb_encoder__bound(const struct evb_encoder *e)
  * How to encode the next block: without branches when the events of this one changed
  * shape often. A change of shape (which optional values an event has) goes with the
  * branches on values that mispredict: format_bench's stream changes shape at 55 % of
- * its events, real minidb recordings at about 5 %. One pair in eight is looked at.
+ * its events, real minidb recordings at about 5 %. Mixes of the two encode at the same
+ * speed both ways at about 27 % (BENCHMARKS.md); above 30 % goes branch-free. One pair
+ * in eight is looked at.
  */
 static void choose_encoding(struct evb_encoder *e)
 {
@@ -231,7 +233,7 @@ static void choose_encoding(struct evb_encoder *e)
 		return;
 	for (uint32_t i = 1; i < e->n; i += 8)
 		changes += shape[i] != shape[i - 1];
-	e->branch_free = changes * 8 * 5 > e->n; /* more than one event in five */
+	e->branch_free = changes * 8 * 10 > e->n * 3; /* more than three events in ten */
 }
 
 uint8_t *evb_encoder__emit(struct evb_encoder *e, uint8_t *p)
