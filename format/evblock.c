@@ -45,6 +45,7 @@ int evb_encoder__init(struct evb_encoder *e)
 		unsigned len = lz == 64 ? 1 : (unsigned)(70 - lz) / 7; /* ceil((64 - lz) / 7) */
 
 		e->leb_len[lz] = (uint8_t)len;
+		e->leb_len_nonzero[lz] = lz == 64 ? 0 : (uint8_t)len;
 		e->leb_cont[lz] = 0x0080808080808080ULL >> (8 * (8 - len));
 	}
 	for (int i = 0; i < EVB_NSTREAMS; i++) {
@@ -144,6 +145,16 @@ put_var8_if(struct evb_encoder *e, int i, uint64_t v, bool present)
 	e->end[i] += put_var8(e, e->end[i], v) & -(size_t)present;
 }
 
+/* Put v into stream i unless it is 0 (an absent aux, flags or path); without a branch. */
+static inline __attribute__((always_inline)) PDEP_ATTR void
+put_var8_nonzero(struct evb_encoder *e, int i, uint64_t v)
+{
+	size_t lz = (size_t)_lzcnt_u64(v);
+
+	*(evb_u64_unaligned *)e->end[i] = _pdep_u64(v, 0x7f7f7f7f7f7f7f7fULL) | e->leb_cont[lz];
+	e->end[i] += e->leb_len_nonzero[lz];
+}
+
 /*
  * evb_encoder__add() without a branch on the values' lengths or on which optional
  * values an event has. Where events of different shapes interleave (format_bench's
@@ -180,9 +191,9 @@ add_branch_free(struct evb_encoder *e, const struct ior_event *ev, uint32_t thre
 	e->end[EVB_RET] += put_var8(e, e->end[EVB_RET], ret);
 	put_var8_if(e, EVB_FD, zigzag(ev->fd), has_fd);
 	put_var8_if(e, EVB_BYTES, bytes, has_bytes);
-	put_var8_if(e, EVB_AUX, aux, aux != 0);
-	put_var8_if(e, EVB_FLAGS, flags, flags != 0);
-	put_var8_if(e, EVB_PATH, ev->path, ev->path != 0);
+	put_var8_nonzero(e, EVB_AUX, aux);
+	put_var8_nonzero(e, EVB_FLAGS, flags);
+	put_var8_nonzero(e, EVB_PATH, ev->path);
 	*e->end[EVB_SHAPE]++ = (uint8_t)shape;
 	e->n++;
 }
