@@ -126,42 +126,47 @@ add_branchy(struct evb_encoder *e, const struct ior_event *ev, uint32_t thread, 
 typedef uint64_t __attribute__((aligned(1))) evb_u64_unaligned;
 
 /*
- * Put v (< 2^56) at p without a branch: eight bytes stored, the value's length
- * returned. The streams have room for eight bytes past any value (STREAM_CAP).
+ * Store v (< 2^56) at p without a branch: eight bytes, of which the value's length
+ * counts. Returns v's leading zeros, which index the length tables. The streams have
+ * room for eight bytes past any value (STREAM_CAP).
  */
 static inline __attribute__((always_inline)) PDEP_ATTR size_t
-put_var8(const struct evb_encoder *e, uint8_t *p, uint64_t v)
+store_var8(const struct evb_encoder *e, uint8_t *p, uint64_t v)
 {
 	size_t lz = (size_t)_lzcnt_u64(v);
 
 	*(evb_u64_unaligned *)p = _pdep_u64(v, 0x7f7f7f7f7f7f7f7fULL) | e->leb_cont[lz];
-	return e->leb_len[lz];
+	return lz;
+}
+
+/* Put v into stream i; without a branch. */
+static inline __attribute__((always_inline)) PDEP_ATTR void put_var8(struct evb_encoder *e, int i,
+								    uint64_t v)
+{
+	e->end[i] += e->leb_len[store_var8(e, e->end[i], v)];
 }
 
 /* Put v into stream i when present; without a branch either way. */
 static inline __attribute__((always_inline)) PDEP_ATTR void
 put_var8_if(struct evb_encoder *e, int i, uint64_t v, bool present)
 {
-	e->end[i] += put_var8(e, e->end[i], v) & -(size_t)present;
+	e->end[i] += e->leb_len[store_var8(e, e->end[i], v)] & -(size_t)present;
 }
 
 /* Put v into stream i unless it is 0 (an absent aux, flags or path); without a branch. */
 static inline __attribute__((always_inline)) PDEP_ATTR void
 put_var8_nonzero(struct evb_encoder *e, int i, uint64_t v)
 {
-	size_t lz = (size_t)_lzcnt_u64(v);
-
-	*(evb_u64_unaligned *)e->end[i] = _pdep_u64(v, 0x7f7f7f7f7f7f7f7fULL) | e->leb_cont[lz];
-	e->end[i] += e->leb_len_nonzero[lz];
+	e->end[i] += e->leb_len_nonzero[store_var8(e, e->end[i], v)];
 }
 
 /*
  * evb_encoder__add() without a branch on the values' lengths or on which optional
  * values an event has. Where events of different shapes interleave (format_bench's
  * stream: several syscalls from 300 threads) those branches mispredict about 1.5
- * times per event, and this path takes 20-30 % less time than add_branchy(). Where
+ * times per event, and this path takes 30-40 % less time than add_branchy(). Where
  * shapes and lengths repeat (a real recording) the branches are predicted, and its
- * ~60 more instructions make it 1.5 times slower: choose_encoding() picks per block
+ * ~50 more instructions make it 1.4 times slower: choose_encoding() picks per block
  * (BENCHMARKS.md). Events with a value of more than eight bytes, or with ext values,
  * take the general path.
  */
@@ -184,11 +189,11 @@ add_branch_free(struct evb_encoder *e, const struct ior_event *ev, uint32_t thre
 	shape = (unsigned)has_fd * EVB_HAS_FD | (unsigned)bytes_ret * EVB_BYTES_RET |
 		(unsigned)has_bytes * EVB_HAS_BYTES | (unsigned)(aux != 0) * EVB_HAS_AUX |
 		(unsigned)(flags != 0) * EVB_HAS_FLAGS | (unsigned)(ev->path != 0) * EVB_HAS_PATH;
-	e->end[EVB_DT] += put_var8(e, e->end[EVB_DT], dt);
-	e->end[EVB_DUR] += put_var8(e, e->end[EVB_DUR], ev->dur_ns);
-	e->end[EVB_THREAD] += put_var8(e, e->end[EVB_THREAD], thread);
-	e->end[EVB_NR] += put_var8(e, e->end[EVB_NR], ev->nr);
-	e->end[EVB_RET] += put_var8(e, e->end[EVB_RET], ret);
+	put_var8(e, EVB_DT, dt);
+	put_var8(e, EVB_DUR, ev->dur_ns);
+	put_var8(e, EVB_THREAD, thread);
+	put_var8(e, EVB_NR, ev->nr);
+	put_var8(e, EVB_RET, ret);
 	put_var8_if(e, EVB_FD, zigzag(ev->fd), has_fd);
 	put_var8_if(e, EVB_BYTES, bytes, has_bytes);
 	put_var8_nonzero(e, EVB_AUX, aux);
