@@ -40,14 +40,6 @@ static inline uint8_t *put_var(uint8_t *p, uint64_t v)
 int evb_encoder__init(struct evb_encoder *e)
 {
 	memset(e, 0, sizeof(*e));
-	e->can_pdep = evb_walk_best() == EVB_WALK_PEXT;
-	for (int lz = 8; lz <= 64; lz++) {
-		unsigned len = lz == 64 ? 1 : (unsigned)(70 - lz) / 7; /* ceil((64 - lz) / 7) */
-
-		e->leb_len[lz] = (uint8_t)len;
-		e->leb_len_nonzero[lz] = lz == 64 ? 0 : (uint8_t)len;
-		e->leb_cont[lz] = 0x0080808080808080ULL >> (8 * (8 - len));
-	}
 	for (int i = 0; i < EVB_NSTREAMS; i++) {
 		e->buf[i] = malloc(STREAM_CAP);
 		if (!e->buf[i]) {
@@ -126,16 +118,34 @@ add_branchy(struct evb_encoder *e, const struct ior_event *ev, uint32_t thread, 
 typedef uint64_t __attribute__((aligned(1))) evb_u64_unaligned;
 
 /*
+ * By the leading zeros of a value: its LEB128 length, ceil((64 - lz) / 7) and 1 for 0;
+ * the continuation bits of its first len - 1 bytes (meant for values of at most eight
+ * bytes, lz >= 8); and the length of an optional value that is absent when 0.
+ */
+#define LEB_LEN(lz) ((lz) == 64 ? 1 : (70 - (lz)) / 7)
+#define LEB_CONT(lz) (0x0080808080808080ULL >> (8 * (8 - ((lz) < 8 ? 8 : LEB_LEN(lz)))))
+#define LEB_LEN_NONZERO(lz) ((lz) == 64 ? 0 : LEB_LEN(lz))
+#define BY_LZ8(f, b) f(b), f(b + 1), f(b + 2), f(b + 3), f(b + 4), f(b + 5), f(b + 6), f(b + 7)
+#define BY_LZ(f)                                                                           \
+	{ BY_LZ8(f, 0), BY_LZ8(f, 8), BY_LZ8(f, 16), BY_LZ8(f, 24), BY_LZ8(f, 32),             \
+	  BY_LZ8(f, 40), BY_LZ8(f, 48), BY_LZ8(f, 56), f(64) }
+
+/* One object, so that the branch-free encoder addresses all three from one register. */
+static const struct {
+	uint64_t cont[65];
+	uint8_t len[65], len_nonzero[65];
+} leb = { BY_LZ(LEB_CONT), BY_LZ(LEB_LEN), BY_LZ(LEB_LEN_NONZERO) };
+
+/*
  * Store v (< 2^56) at p without a branch: eight bytes, of which the value's length
  * counts. Returns v's leading zeros, which index the length tables. The streams have
  * room for eight bytes past any value (STREAM_CAP).
  */
-static inline __attribute__((always_inline)) PDEP_ATTR size_t
-store_var8(const struct evb_encoder *e, uint8_t *p, uint64_t v)
+static inline __attribute__((always_inline)) PDEP_ATTR size_t store_var8(uint8_t *p, uint64_t v)
 {
 	size_t lz = (size_t)_lzcnt_u64(v);
 
-	*(evb_u64_unaligned *)p = _pdep_u64(v, 0x7f7f7f7f7f7f7f7fULL) | e->leb_cont[lz];
+	*(evb_u64_unaligned *)p = _pdep_u64(v, 0x7f7f7f7f7f7f7f7fULL) | leb.cont[lz];
 	return lz;
 }
 
@@ -143,21 +153,21 @@ store_var8(const struct evb_encoder *e, uint8_t *p, uint64_t v)
 static inline __attribute__((always_inline)) PDEP_ATTR void put_var8(struct evb_encoder *e, int i,
 								    uint64_t v)
 {
-	e->end[i] += e->leb_len[store_var8(e, e->end[i], v)];
+	e->end[i] += leb.len[store_var8(e->end[i], v)];
 }
 
 /* Put v into stream i when present; without a branch either way. */
 static inline __attribute__((always_inline)) PDEP_ATTR void
 put_var8_if(struct evb_encoder *e, int i, uint64_t v, bool present)
 {
-	e->end[i] += e->leb_len[store_var8(e, e->end[i], v)] & -(size_t)present;
+	e->end[i] += leb.len[store_var8(e->end[i], v)] & -(size_t)present;
 }
 
 /* Put v into stream i unless it is 0 (an absent aux, flags or path); without a branch. */
 static inline __attribute__((always_inline)) PDEP_ATTR void
 put_var8_nonzero(struct evb_encoder *e, int i, uint64_t v)
 {
-	e->end[i] += e->leb_len_nonzero[store_var8(e, e->end[i], v)];
+	e->end[i] += leb.len_nonzero[store_var8(e->end[i], v)];
 }
 
 /*
@@ -245,7 +255,7 @@ static void choose_encoding(struct evb_encoder *e)
 	const uint8_t *shape = e->buf[EVB_SHAPE];
 	uint32_t changes = 0;
 
-	if (!e->can_pdep)
+	if (evb_walk_best() != EVB_WALK_PEXT) /* pdep is fast where pext is */
 		return;
 	for (uint32_t i = 1; i < e->n; i += 8)
 		changes += shape[i] != shape[i - 1];

@@ -68,15 +68,7 @@ struct evb_encoder {
 	uint8_t *buf[EVB_NSTREAMS];
 	uint8_t *end[EVB_NSTREAMS];
 	uint32_t n;       /* events in the pending block */
-	bool can_pdep;    /* evb_walk_best() is the pext walk: pdep is fast here */
 	bool branch_free; /* the pending block is encoded without branches on values */
-	/*
-	 * By the leading zeros of v < 2^56: its LEB128 length and continuation bits, and
-	 * the length of an optional value that is absent when 0 (0 for v = 0).
-	 */
-	uint8_t leb_len[65];
-	uint8_t leb_len_nonzero[65];
-	uint64_t leb_cont[65];
 };
 
 /* 0 or -ENOMEM; the buffers are sized once for a full block. */
